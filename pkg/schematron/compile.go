@@ -1,0 +1,230 @@
+package schematron
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lestrrat-go/helium/xpath3"
+)
+
+// Compiled is a schema whose expressions are compiled. It is immutable and safe
+// for concurrent use by many validations.
+type Compiled struct {
+	source     string
+	xpath1     bool
+	namespaces map[string]string
+	lets       []compiledLet
+	patterns   []compiledPattern
+}
+
+type compiledLet struct {
+	name string
+	expr *xpath3.Expression
+}
+
+type compiledPattern struct {
+	id    string
+	lets  []compiledLet
+	rules []compiledRule
+}
+
+type compiledRule struct {
+	id      string
+	context string
+	match   *xpath3.Expression // selects, from the document node, every node the context matches
+	lets    []compiledLet
+	checks  []compiledCheck
+}
+
+type compiledCheck struct {
+	Check
+	test    *xpath3.Expression
+	message []compiledPart
+}
+
+type compiledPart struct {
+	text    string
+	expr    *xpath3.Expression // value-of, or the node whose name is inserted
+	name    bool
+}
+
+// CompileError says which expression of which rule could not be compiled.
+type CompileError struct {
+	Source string
+	Line   int
+	Where  string
+	Expr   string
+	Err    error
+}
+
+func (e *CompileError) Error() string {
+	loc := e.Source
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", e.Source, e.Line)
+	}
+	return fmt.Sprintf("%s: %s %q: %v", loc, e.Where, e.Expr, e.Err)
+}
+
+func (e *CompileError) Unwrap() error { return e.Err }
+
+// XPath1 reports whether the schema's query binding is XPath 1.0 (XSLT 1.0),
+// which selects XPath 1.0 compatibility semantics for its expressions.
+func (s *Schema) XPath1() bool {
+	switch strings.ToLower(strings.TrimSpace(s.QueryBinding)) {
+	case "", "xslt", "xslt1", "xpath", "xpath1", "exslt":
+		return true
+	}
+	return false
+}
+
+// Compile compiles every expression of the schema once.
+func Compile(s *Schema) (*Compiled, error) {
+	c := &Compiled{source: s.Source, xpath1: s.XPath1(), namespaces: map[string]string{}}
+	for _, ns := range s.Namespaces {
+		c.namespaces[ns.Prefix] = ns.URI
+	}
+	var err error
+	if c.lets, err = c.compileLets(s.Lets, 0); err != nil {
+		return nil, err
+	}
+	for _, p := range s.Patterns {
+		cp, err := c.compilePattern(p)
+		if err != nil {
+			return nil, err
+		}
+		c.patterns = append(c.patterns, cp)
+	}
+	return c, nil
+}
+
+func (c *Compiled) compilePattern(p Pattern) (compiledPattern, error) {
+	cp := compiledPattern{id: p.ID}
+	var err error
+	if cp.lets, err = c.compileLets(p.Lets, 0); err != nil {
+		return cp, err
+	}
+	for _, r := range p.Rules {
+		cr, err := c.compileRule(r)
+		if err != nil {
+			return cp, err
+		}
+		cp.rules = append(cp.rules, cr)
+	}
+	return cp, nil
+}
+
+func (c *Compiled) compileRule(r Rule) (compiledRule, error) {
+	cr := compiledRule{id: r.ID, context: r.Context}
+	match, err := c.expr(matchExpression(r.Context), r.Line, "rule context")
+	if err != nil {
+		return cr, err
+	}
+	cr.match = match
+	if cr.lets, err = c.compileLets(r.Lets, r.Line); err != nil {
+		return cr, err
+	}
+	for _, ch := range r.Checks {
+		cc, err := c.compileCheck(ch)
+		if err != nil {
+			return cr, err
+		}
+		cr.checks = append(cr.checks, cc)
+	}
+	return cr, nil
+}
+
+func (c *Compiled) compileCheck(ch Check) (compiledCheck, error) {
+	cc := compiledCheck{Check: ch}
+	var err error
+	if cc.test, err = c.expr(ch.Test, ch.Line, "test of "+checkName(ch)); err != nil {
+		return cc, err
+	}
+	for _, part := range ch.Message {
+		cp := compiledPart{text: part.Text, name: part.Name}
+		switch {
+		case part.Name && part.Path != "":
+			cp.expr, err = c.expr(part.Path, ch.Line, "name path")
+		case !part.Name && part.ValueOf != "":
+			cp.expr, err = c.expr(part.ValueOf, ch.Line, "value-of")
+		}
+		if err != nil {
+			return cc, err
+		}
+		cc.message = append(cc.message, cp)
+	}
+	return cc, nil
+}
+
+func checkName(ch Check) string {
+	if ch.ID != "" {
+		return ch.ID
+	}
+	if ch.Report {
+		return "report"
+	}
+	return "assert"
+}
+
+func (c *Compiled) compileLets(lets []Let, line int) ([]compiledLet, error) {
+	out := make([]compiledLet, 0, len(lets))
+	for _, l := range lets {
+		e, err := c.expr(l.Value, line, "variable $"+l.Name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, compiledLet{name: l.Name, expr: e})
+	}
+	return out, nil
+}
+
+func (c *Compiled) expr(src string, line int, where string) (*xpath3.Expression, error) {
+	e, err := xpath3.NewCompiler().Compile(src)
+	if err != nil {
+		return nil, &CompileError{Source: c.source, Line: line, Where: where, Expr: src, Err: err}
+	}
+	return e, nil
+}
+
+// matchExpression turns an XSLT match pattern into an expression that, from
+// the document node, selects every node the pattern matches. A relative
+// pattern P matches a node when the node is reachable by P from some node, so
+// it selects //P; an absolute pattern is already rooted. Unions are handled
+// branch by branch.
+func matchExpression(pattern string) string {
+	branches := splitTopLevel(pattern, '|')
+	for i, b := range branches {
+		b = strings.TrimSpace(b)
+		if !strings.HasPrefix(b, "/") {
+			b = "//" + b
+		}
+		branches[i] = b
+	}
+	return strings.Join(branches, " | ")
+}
+
+// splitTopLevel splits s on sep where sep is outside brackets, parentheses and
+// string literals.
+func splitTopLevel(s string, sep byte) []string {
+	var parts []string
+	depth, start := 0, 0
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case quote != 0:
+			if ch == quote {
+				quote = 0
+			}
+		case ch == '\'' || ch == '"':
+			quote = ch
+		case ch == '[' || ch == '(':
+			depth++
+		case ch == ']' || ch == ')':
+			depth--
+		case ch == sep && depth == 0:
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
