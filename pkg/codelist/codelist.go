@@ -20,6 +20,10 @@ type Set struct {
 	fsys  fs.FS
 	dir   string
 	lists map[string]*List
+	// complete means every list was read up front (genericode folders);
+	// names not found are then looked up in fallback.
+	complete bool
+	fallback *Set
 }
 
 // List is one code list.
@@ -63,6 +67,12 @@ func (s *Set) List(name string) (*List, error) {
 	if l, ok := s.lists[name]; ok {
 		return l, nil
 	}
+	if s.complete {
+		if s.fallback != nil {
+			return s.fallback.List(name)
+		}
+		return nil, fmt.Errorf("code list %q not found", name)
+	}
 	data, err := fs.ReadFile(s.fsys, path.Join(s.dir, name+".txt"))
 	if err != nil {
 		return nil, fmt.Errorf("code list %q: %w", name, err)
@@ -89,8 +99,15 @@ func parse(name string, data []byte) *List {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		l.Codes = append(l.Codes, line)
-		l.index[line] = struct{}{}
+		l.add(line)
 	}
 	return l
+}
+
+func (l *List) add(code string) {
+	if _, dup := l.index[code]; dup {
+		return
+	}
+	l.Codes = append(l.Codes, code)
+	l.index[code] = struct{}{}
 }

@@ -1,0 +1,49 @@
+# oots — build, test and benchmark. `make help` lists the targets.
+GO        ?= go
+BIN       ?= bin/oots
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X github.com/oots-tools/oots/internal/ootscmd.version=$(VERSION)
+BENCHTIME ?= 3x
+
+.PHONY: help build install examples test test-short vet fmt-check bench fuzz docs clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+build: ## build bin/oots (pure Go, no cgo)
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/oots
+
+install: ## install oots into GOBIN
+	CGO_ENABLED=0 $(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/oots
+
+examples: build ## validate the bundled example messages
+	$(BIN) validate examples/messages
+	$(BIN) validate --schema examples/json/diploma.schema.json examples/json/diploma.json
+
+test: fmt-check vet ## everything CI runs: format, vet, pure-Go build, all tests
+	CGO_ENABLED=0 $(GO) build ./...
+	$(GO) test -count=1 ./...
+
+test-short: ## unit tests only, without the corpus-wide acceptance tests
+	$(GO) test -short ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+bench: build ## throughput over the shared corpus and single-file latency (results: docs/benchmarks.md)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./pkg/validate/
+	./scripts/bench-cli.sh $(BIN)
+
+fuzz: ## run each fuzz target for a short while
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./pkg/xmldoc/
+	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 30s ./pkg/schematron/
+
+docs: ## regenerate the command reference in docs/reference
+	$(GO) run ./internal/gendocs docs/reference
+
+clean:
+	rm -rf bin
