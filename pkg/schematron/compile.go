@@ -43,9 +43,9 @@ type compiledCheck struct {
 }
 
 type compiledPart struct {
-	text    string
-	expr    *xpath3.Expression // value-of, or the node whose name is inserted
-	name    bool
+	text string
+	expr *xpath3.Expression // value-of, or the node whose name is inserted
+	name bool
 }
 
 // CompileError says which expression of which rule could not be compiled.
