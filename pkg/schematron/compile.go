@@ -29,11 +29,22 @@ type compiledPattern struct {
 }
 
 type compiledRule struct {
-	id      string
-	context string
-	match   *xpath3.Expression // selects, from the document node, every node the context matches
-	lets    []compiledLet
-	checks  []compiledCheck
+	id       string
+	context  string
+	branches []matchBranch // the context's union branches
+	lets     []compiledLet
+	checks   []compiledCheck
+}
+
+// matchBranch finds the nodes one branch of a rule context matches. A branch
+// whose first step names an element is anchored: it is evaluated from each
+// element of that name (found in a per-document index) as self::first/rest,
+// which avoids scanning the whole document once per rule. Other branches are
+// evaluated as //branch (or as written, when absolute) from the document node.
+type matchBranch struct {
+	anchor string // expanded name {uri}local of the first step, "" when not anchored
+	key    string // identifies the branch: rules with equal keys match equal nodes
+	expr   *xpath3.Expression
 }
 
 type compiledCheck struct {
@@ -115,11 +126,14 @@ func (c *Compiled) compilePattern(p Pattern) (compiledPattern, error) {
 
 func (c *Compiled) compileRule(r Rule) (compiledRule, error) {
 	cr := compiledRule{id: r.ID, context: r.Context}
-	match, err := c.expr(matchExpression(r.Context), r.Line, "rule context")
-	if err != nil {
-		return cr, err
+	for _, branch := range splitTopLevel(r.Context, '|') {
+		mb, err := c.compileBranch(strings.TrimSpace(branch), r.Line)
+		if err != nil {
+			return cr, err
+		}
+		cr.branches = append(cr.branches, mb)
 	}
-	cr.match = match
+	var err error
 	if cr.lets, err = c.compileLets(r.Lets, r.Line); err != nil {
 		return cr, err
 	}
@@ -185,21 +199,53 @@ func (c *Compiled) expr(src string, line int, where string) (*xpath3.Expression,
 	return e, nil
 }
 
-// matchExpression turns an XSLT match pattern into an expression that, from
-// the document node, selects every node the pattern matches. A relative
-// pattern P matches a node when the node is reachable by P from some node, so
-// it selects //P; an absolute pattern is already rooted. Unions are handled
-// branch by branch.
-func matchExpression(pattern string) string {
-	branches := splitTopLevel(pattern, '|')
-	for i, b := range branches {
-		b = strings.TrimSpace(b)
-		if !strings.HasPrefix(b, "/") {
-			b = "//" + b
+// compileBranch compiles one union branch of an XSLT match pattern. A
+// relative pattern P matches a node when the node is reachable by P from some
+// node, so it selects //P; an absolute pattern is already rooted.
+func (c *Compiled) compileBranch(branch string, line int) (matchBranch, error) {
+	if first, rest, ok := firstElementStep(branch); ok {
+		if anchor, ok := c.expandedName(first); ok {
+			e, err := c.expr("self::"+first+rest, line, "rule context")
+			return matchBranch{anchor: anchor, key: anchor + "self::" + first + rest, expr: e}, err
 		}
-		branches[i] = b
 	}
-	return strings.Join(branches, " | ")
+	if !strings.HasPrefix(branch, "/") {
+		branch = "//" + branch
+	}
+	e, err := c.expr(branch, line, "rule context")
+	return matchBranch{key: branch, expr: e}, err
+}
+
+// firstElementStep splits "a:b[p]/rest" into the first step's name "a:b" and
+// the remainder "[p]/rest"; ok is false when the first step is not a plain
+// element name test (an axis, an attribute, a function, a wildcard).
+func firstElementStep(pattern string) (name, rest string, ok bool) {
+	end := 0
+	for end < len(pattern) && isNameChar(pattern[end]) {
+		end++
+	}
+	name, rest = pattern[:end], pattern[end:]
+	if name == "" || strings.HasPrefix(rest, "::") || strings.HasPrefix(rest, "(") || strings.Count(name, ":") > 1 {
+		return "", "", false
+	}
+	if rest != "" && rest[0] != '/' && rest[0] != '[' {
+		return "", "", false
+	}
+	return name, rest, true
+}
+
+func isNameChar(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '-' || b == '.' || b == ':'
+}
+
+// expandedName resolves a QName of the pattern to {uri}local.
+func (c *Compiled) expandedName(qname string) (string, bool) {
+	prefix, local, found := strings.Cut(qname, ":")
+	if !found {
+		return "{}" + qname, true
+	}
+	uri, ok := c.namespaces[prefix]
+	return "{" + uri + "}" + local, ok
 }
 
 // splitTopLevel splits s on sep where sep is outside brackets, parentheses and

@@ -35,6 +35,8 @@ type run struct {
 	c       *Compiled
 	base    xpath3.Evaluator
 	vars    map[string]xpath3.Sequence
+	index   map[string][]helium.Node // elements by expanded name
+	matched map[string][]helium.Node // nodes per branch key, as rules repeat contexts
 	results []Result
 }
 
@@ -46,7 +48,7 @@ func (c *Compiled) Validate(ctx context.Context, doc *helium.Document) ([]Result
 	if c.xpath1 {
 		base = base.XPath10Compat()
 	}
-	r := &run{ctx: ctx, c: c, base: base, vars: map[string]xpath3.Sequence{}}
+	r := &run{ctx: ctx, c: c, base: base, vars: map[string]xpath3.Sequence{}, index: indexElements(doc), matched: map[string][]helium.Node{}}
 	if err := r.bind(c.lets, doc); err != nil {
 		return nil, err
 	}
@@ -90,13 +92,9 @@ func (r *run) pattern(p *compiledPattern, doc *helium.Document) error {
 	claimed := map[helium.Node]struct{}{}
 	for i := range p.rules {
 		rule := &p.rules[i]
-		res, err := r.eval(rule.match, doc)
+		nodes, err := r.matches(rule, doc)
 		if err != nil {
-			return fmt.Errorf("%s: rule context %q: %w", r.c.source, rule.context, err)
-		}
-		nodes, err := res.Nodes()
-		if err != nil {
-			return fmt.Errorf("%s: rule context %q does not select nodes: %w", r.c.source, rule.context, err)
+			return err
 		}
 		for _, n := range nodes {
 			if _, done := claimed[n]; done {
@@ -107,6 +105,52 @@ func (r *run) pattern(p *compiledPattern, doc *helium.Document) error {
 		}
 	}
 	return nil
+}
+
+// matches returns the nodes a rule's context matches.
+func (r *run) matches(rule *compiledRule, doc *helium.Document) ([]helium.Node, error) {
+	var out []helium.Node
+	for _, b := range rule.branches {
+		if nodes, ok := r.matched[b.key]; ok {
+			out = append(out, nodes...)
+			continue
+		}
+		first := len(out)
+		starts := []helium.Node{doc}
+		if b.anchor != "" {
+			starts = r.index[b.anchor]
+		}
+		for _, start := range starts {
+			res, err := r.eval(b.expr, start)
+			if err != nil {
+				return nil, fmt.Errorf("%s: rule context %q: %w", r.c.source, rule.context, err)
+			}
+			nodes, err := res.Nodes()
+			if err != nil {
+				return nil, fmt.Errorf("%s: rule context %q does not select nodes: %w", r.c.source, rule.context, err)
+			}
+			out = append(out, nodes...)
+		}
+		r.matched[b.key] = out[first:len(out):len(out)]
+	}
+	return out, nil
+}
+
+// indexElements lists every element of the document by expanded name, in document order.
+func indexElements(doc *helium.Document) map[string][]helium.Node {
+	index := map[string][]helium.Node{}
+	var visit func(n helium.Node)
+	visit = func(n helium.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			if el, ok := c.(*helium.Element); ok {
+				key := "{" + el.URI() + "}" + el.LocalName()
+				index[key] = append(index[key], el)
+				visit(el)
+			}
+		}
+	}
+	visit(doc)
+	return index
 }
 
 // fire evaluates the rule's variables and checks on one context node.
