@@ -68,6 +68,23 @@ func LoadDir(rules fs.FS, dir string, codes CodeLists) ([]*Pack, error) {
 	return packs, nil
 }
 
+// Kind reads only the kind a pack file declares.
+func Kind(data []byte) (string, error) {
+	var head struct {
+		Kind string `yaml:"kind"`
+	}
+	// Only the top-level key is needed; the rest of the file is skipped.
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "kind:"); ok {
+			if err := yaml.Unmarshal([]byte("kind:"+v), &head); err != nil {
+				return "", err
+			}
+			return head.Kind, nil
+		}
+	}
+	return "", fmt.Errorf("no top-level `kind`")
+}
+
 // Parse reads one pack file and compiles it into a Schematron schema.
 func Parse(name string, data []byte, codes CodeLists) (*Pack, error) {
 	var f fileSpec

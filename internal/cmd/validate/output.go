@@ -1,0 +1,43 @@
+package validate
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/oots-tools/oots/pkg/report"
+)
+
+// writeReport writes to standard output, or to -o FILE through a temporary
+// file renamed into place, so a failed run never leaves half a report.
+func writeReport(opts *Options, rep *report.Report) error {
+	io := opts.Factory.IOStreams
+	textOpts := report.TextOptions{Quiet: opts.Quiet, Verbose: opts.Verbose}
+	if opts.Output == "" {
+		textOpts.Color = io.ColorEnabled() && !opts.NoColor
+		return report.Write(io.Out, opts.Format, rep, textOpts)
+	}
+	return writeFileAtomic(opts.Output, func(w writer) error { return report.Write(w, opts.Format, rep, textOpts) })
+}
+
+type writer = io.Writer
+
+func writeFileAtomic(path string, write func(writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

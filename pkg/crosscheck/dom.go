@@ -1,0 +1,149 @@
+package crosscheck
+
+import (
+	"strings"
+
+	"github.com/lestrrat-go/helium"
+)
+
+// Namespaces of the EDM messages. Elements are matched by namespace URI and
+// local name, never by prefix: the Projectathon messages declare sdg as the
+// default namespace on each sdg:Agent, the official examples use the prefix.
+const (
+	nsRIM   = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:4.0"
+	nsQuery = "urn:oasis:names:tc:ebxml-regrep:xsd:query:4.0"
+	nsRS    = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:4.0"
+	nsSDG   = "http://data.europa.eu/p4s"
+)
+
+func is(e *helium.Element, ns, local string) bool {
+	return e != nil && e.LocalName() == local && e.URI() == ns
+}
+
+// children lists the child elements of e named {ns}local.
+func children(e *helium.Element, ns, local string) []*helium.Element {
+	if e == nil {
+		return nil
+	}
+	var out []*helium.Element
+	for c := range helium.ChildElements(e) {
+		if is(c, ns, local) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// child is the first child element of e named {ns}local, or nil.
+func child(e *helium.Element, ns, local string) *helium.Element {
+	if cs := children(e, ns, local); len(cs) > 0 {
+		return cs[0]
+	}
+	return nil
+}
+
+// descendants lists, in document order, the elements below e named {ns}local.
+func descendants(e *helium.Element, ns, local string) []*helium.Element {
+	if e == nil {
+		return nil
+	}
+	var out []*helium.Element
+	for n := range helium.Descendants(e) {
+		if d, ok := helium.AsNode[*helium.Element](n); ok && is(d, ns, local) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// descendant is the first element below e named {ns}local, or nil.
+func descendant(e *helium.Element, ns, local string) *helium.Element {
+	if ds := descendants(e, ns, local); len(ds) > 0 {
+		return ds[0]
+	}
+	return nil
+}
+
+// slot is the rim:Slot child of e with the given name, or nil.
+func slot(e *helium.Element, name string) *helium.Element {
+	for _, s := range children(e, nsRIM, "Slot") {
+		if v, _ := s.GetAttribute("name"); v == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// slotValue is the text of the first rim:Value of the named slot of e, and
+// that rim:Value element (nil when the slot or its value is absent).
+func slotValue(e *helium.Element, name string) (string, *helium.Element) {
+	v := descendant(slot(e, name), nsRIM, "Value")
+	if v == nil {
+		return "", nil
+	}
+	return text(v), v
+}
+
+// text is the whitespace-trimmed character data below e. Unlike Content() it
+// leaves out comments and processing instructions: the official examples put
+// explanatory comments inside value elements.
+func text(e *helium.Element) string {
+	if e == nil {
+		return ""
+	}
+	var b strings.Builder
+	for n := range helium.Descendants(e) {
+		if n.Type() == helium.TextNode || n.Type() == helium.CDATASectionNode {
+			b.Write(n.Content())
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// attr is an unqualified attribute of e, trimmed.
+func attr(e *helium.Element, name string) (string, bool) {
+	if e == nil {
+		return "", false
+	}
+	v, ok := e.GetAttribute(name)
+	return strings.TrimSpace(v), ok
+}
+
+// agent is one sdg:Agent of a requester, provider or error provider slot.
+type agent struct {
+	id, scheme, class string
+	at                *helium.Element // sdg:Identifier, or the agent when it has none
+}
+
+func (a agent) String() string {
+	if a.scheme == "" {
+		return a.id
+	}
+	return a.id + " (schemeID " + a.scheme + ")"
+}
+
+func (a agent) same(b agent) bool { return a.id == b.id && a.scheme == b.scheme }
+
+// agents reads the sdg:Agent elements of the named slot of e. Both slot
+// shapes occur: a single AnyValueType and a CollectionValueType of elements.
+func agents(e *helium.Element, name string) []agent {
+	var out []agent
+	for _, a := range descendants(slot(e, name), nsSDG, "Agent") {
+		ag := agent{class: text(child(a, nsSDG, "Classification")), at: a}
+		if id := child(a, nsSDG, "Identifier"); id != nil {
+			ag.id = text(id)
+			ag.scheme, _ = attr(id, "schemeID")
+			ag.at = id
+		}
+		out = append(out, ag)
+	}
+	return out
+}
+
+func agentList(as []agent) string {
+	s := make([]string, len(as))
+	for i, a := range as {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,188 @@
+// Package validate checks OOTS messages layer by layer — well-formedness, XML
+// Schema, Schematron business rules, code lists and, for request/response
+// pairs, cross-document consistency — and reports every finding.
+package validate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/lestrrat-go/helium"
+	"github.com/oots-tools/oots/pkg/report"
+	"github.com/oots-tools/oots/pkg/schematron"
+	"github.com/oots-tools/oots/pkg/xmldoc"
+)
+
+// Options tune a validation.
+type Options struct {
+	// Kind forces the message kind instead of detecting it ("" detects).
+	Kind Kind
+	// FailFast stops after the first layer that fails.
+	FailFast bool
+	// Strict makes warnings and info findings fail the document too.
+	Strict bool
+	// Limits bound the input document.
+	Limits xmldoc.Limits
+}
+
+// Validator validates documents against one rule set. It is safe for
+// concurrent use.
+type Validator struct {
+	rules *RuleSet
+	opts  Options
+}
+
+// New returns a validator for the rule set.
+func New(rules *RuleSet, opts Options) *Validator {
+	if opts.Limits == (xmldoc.Limits{}) {
+		opts.Limits = xmldoc.DefaultLimits
+	}
+	return &Validator{rules: rules, opts: opts}
+}
+
+// Document is a parsed message with its kind, for callers that need both the
+// findings and the tree (the cross-document checks).
+type Document struct {
+	Doc  *helium.Document
+	Kind Kind
+}
+
+// Validate checks one document given as bytes; path is reported as given.
+func (v *Validator) Validate(ctx context.Context, path string, data []byte) report.FileResult {
+	res, _ := v.ValidateDocument(ctx, path, data)
+	return res
+}
+
+// ValidateDocument is Validate that also returns the parsed document (nil when
+// it is not well-formed).
+func (v *Validator) ValidateDocument(ctx context.Context, path string, data []byte) (report.FileResult, *Document) {
+	res := report.FileResult{Path: path, Kind: string(v.opts.Kind), Findings: []report.Finding{}}
+	doc, err := xmldoc.Parse(ctx, data, v.opts.Limits)
+	if err != nil {
+		res.Findings = append(res.Findings, wellFormedFinding(err))
+		if res.Kind == "" {
+			res.Kind = string(Unknown)
+		}
+		return v.finish(res), nil
+	}
+	kind := v.opts.Kind
+	if kind == "" {
+		kind = Detect(doc)
+	}
+	res.Kind = string(kind)
+	if kind == Unknown {
+		res.Findings = append(res.Findings, unknownKindFinding(doc))
+		return v.finish(res), &Document{Doc: doc, Kind: kind}
+	}
+	// XML Schema validation may add default attribute values to the tree, and
+	// the business rules must see the document as it was written: so the
+	// rules run first, and the findings are then reported in layer order.
+	rules := v.schematronLayer(ctx, doc, kind)
+	codes := v.codelistLayer(ctx, doc, kind)
+	for _, found := range [][]report.Finding{v.xsdLayer(ctx, doc, kind), rules, codes} {
+		res.Findings = append(res.Findings, found...)
+		if v.opts.FailFast && v.fails(found) {
+			break
+		}
+	}
+	return v.finish(res), &Document{Doc: doc, Kind: kind}
+}
+
+func (v *Validator) finish(res report.FileResult) report.FileResult {
+	res.Valid = !v.fails(res.Findings)
+	return res
+}
+
+// fails reports whether findings make a document invalid.
+func (v *Validator) fails(findings []report.Finding) bool {
+	for _, f := range findings {
+		if f.Severity == report.SeverityError || v.opts.Strict {
+			return true
+		}
+	}
+	return false
+}
+
+func wellFormedFinding(err error) report.Finding {
+	f := report.Finding{Layer: report.LayerWellFormed, Severity: report.SeverityError, Message: err.Error()}
+	var xe *xmldoc.Error
+	if errors.As(err, &xe) {
+		f.Line, f.Message = xe.Line, xe.Msg
+		if xe.Column > 0 {
+			f.Message = fmt.Sprintf("column %d: %s", xe.Column, xe.Msg)
+		}
+	}
+	return f
+}
+
+func unknownKindFinding(doc *helium.Document) report.Finding {
+	root := doc.DocumentElement()
+	return report.Finding{
+		Layer: report.LayerWellFormed, Severity: report.SeverityError, Line: root.Line(), Rule: "OOTS-KIND",
+		Message: fmt.Sprintf("not an OOTS message: root element {%s}%s is none of query:QueryRequest, query:QueryResponse, lcm:SubmitObjectsRequest, rs:RegistryResponse, eb:Messaging, S12:Envelope (use --kind to force one)", root.URI(), root.LocalName()),
+	}
+}
+
+func (v *Validator) xsdLayer(ctx context.Context, doc *helium.Document, kind Kind) []report.Finding {
+	lazy, source := &v.rules.edm, "EDM structure"
+	if kind == EbMSHeader || kind == SOAPEnvelope {
+		lazy, source = &v.rules.ebms, "ebMS3 structure"
+	}
+	schema, err := lazy.get()
+	if err != nil {
+		return []report.Finding{{Layer: report.LayerXSD, Source: source, Severity: report.SeverityError,
+			Message: "the XML Schema could not be compiled: " + err.Error()}}
+	}
+	if schema == nil {
+		return nil
+	}
+	var out []report.Finding
+	for _, e := range schema.Validate(ctx, doc) {
+		out = append(out, report.Finding{
+			Layer: report.LayerXSD, Source: source, Severity: report.SeverityError,
+			Line: e.Line, Location: e.Path, Message: e.Message,
+		})
+	}
+	return out
+}
+
+func (v *Validator) schematronLayer(ctx context.Context, doc *helium.Document, kind Kind) []report.Finding {
+	packs, err := v.rules.rulesFor(kind)
+	if err != nil {
+		return []report.Finding{{Layer: report.LayerSchematron, Severity: report.SeverityError,
+			Message: "the rules could not be compiled: " + err.Error()}}
+	}
+	var out []report.Finding
+	for _, nr := range packs {
+		results, err := nr.compiled.Validate(ctx, doc)
+		if err != nil {
+			out = append(out, report.Finding{Layer: report.LayerSchematron, Source: nr.source, Severity: report.SeverityError,
+				Message: "the rules could not be run on this document: " + err.Error()})
+		}
+		for _, r := range results {
+			out = append(out, schematronFinding(nr.source, r))
+		}
+	}
+	return out
+}
+
+func schematronFinding(source string, r schematron.Result) report.Finding {
+	return report.Finding{
+		Layer: report.LayerSchematron, Rule: r.ID, Source: source, Severity: Severity(r.EffectiveRole()),
+		Line: r.Line, Location: r.Location, Message: r.Message, Role: r.Role, Flag: r.Flag, Test: r.Test,
+	}
+}
+
+// Severity maps a Schematron role (or flag) to a report severity: no role
+// means the assert is a requirement, so an error.
+func Severity(role string) string {
+	switch strings.ToLower(role) {
+	case "warning", "warn", "caution":
+		return report.SeverityWarning
+	case "info", "information", "informational":
+		return report.SeverityInfo
+	}
+	return report.SeverityError
+}
