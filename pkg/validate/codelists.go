@@ -6,94 +6,135 @@ import (
 	"strings"
 
 	"github.com/lestrrat-go/helium"
-	"github.com/lestrrat-go/helium/xpath3"
 	"github.com/oots-tools/oots/pkg/report"
 	"github.com/oots-tools/oots/pkg/schematron"
 )
 
 // codelistCheck is one exact code-list check of our own. The official rules
-// test code lists with substring matching in places; this layer checks the
-// same values exactly, under rule ids of its own (OOTS-CL-...).
+// test some code lists loosely; this layer checks values exactly, under rule
+// ids of its own (OOTS-CL-...). A check looks at elements with the given
+// namespace and local name ("*" for any) and takes either an attribute or the
+// element's text.
 type codelistCheck struct {
 	id    string
 	list  string
 	what  string
-	path  *xpath3.Expression
+	ns    string
+	local string
+	attr  string // attribute local name; "" means the element's text
+	attrN string // attribute namespace
 	fold  bool   // compare case-insensitively (language codes are written either way)
-	strip string // prefix to remove before the lookup
-	kinds []Kind // kinds the check applies to; nil means all EDM kinds
+	strip string // only values with this prefix are checked, without it
+	when  func(el *helium.Element) bool
+	kinds []Kind // kinds the check applies to; nil means all
 }
 
-var codelistNamespaces = map[string]string{
-	"sdg": nsSDG, "rim": nsRIM, "rs": nsRS, "query": nsQuery, "lcm": nsLCM,
-	"xml": "http://www.w3.org/XML/1998/namespace",
-}
+const nsXML = "http://www.w3.org/XML/1998/namespace"
+
+const easPrefix = "urn:cef.eu:names:identifier:EAS:"
 
 var codelistChecks = []codelistCheck{
-	{id: "OOTS-CL-001", list: "LanguageCode", what: "language code", fold: true,
-		path: xpath3.NewCompiler().MustCompile("//rim:LocalizedString/@xml:lang | //sdg:*/@lang")},
-	{id: "OOTS-CL-002", list: "CountryIdentificationCode", what: "country code",
-		path: xpath3.NewCompiler().MustCompile("//sdg:AdminUnitLevel1 | //sdg:Nationality | //sdg:CountryOfBirth")},
-	{id: "OOTS-CL-003", list: "LoA", what: "level of assurance",
-		path: xpath3.NewCompiler().MustCompile("//sdg:LevelOfAssurance | //sdg:AuthenticationLevelOfAssurance")},
-	{id: "OOTS-CL-004", list: "ErrorSeverity", what: "error severity",
-		path: xpath3.NewCompiler().MustCompile("//rs:Exception/@severity")},
-	{id: "OOTS-CL-005", list: "EDMErrorCodes", what: "EDM error code", kinds: []Kind{EvidenceError},
-		path: xpath3.NewCompiler().MustCompile("//rs:Exception/@code")},
-	{id: "OOTS-CL-006", list: "EBErrorCodes", what: "Evidence Broker error code", kinds: []Kind{EBError},
-		path: xpath3.NewCompiler().MustCompile("//rs:Exception/@code")},
-	{id: "OOTS-CL-007", list: "DSDErrorCodes", what: "DSD error code", kinds: []Kind{DSDError},
-		path: xpath3.NewCompiler().MustCompile("//rs:Exception/@code")},
-	{id: "OOTS-CL-008", list: "EAS", what: "electronic address scheme", strip: "urn:cef.eu:names:identifier:EAS:",
-		path: xpath3.NewCompiler().MustCompile("//sdg:Identifier/@schemeID[starts-with(., 'urn:cef.eu:names:identifier:EAS:')]")},
-	{id: "OOTS-CL-009", list: "JurisdictionLevel", what: "jurisdiction level",
-		path: xpath3.NewCompiler().MustCompile("//sdg:JurisdictionLevel")},
-	{id: "OOTS-CL-010", list: "AgentClassification", what: "agent classification",
-		path: xpath3.NewCompiler().MustCompile("//sdg:Agent/sdg:Classification")},
-	{id: "OOTS-CL-011", list: "Procedures", what: "procedure code",
-		path: xpath3.NewCompiler().MustCompile("//rim:Slot[@name = 'Procedure']//rim:LocalizedString/@value")},
+	{id: "OOTS-CL-001", list: "LanguageCode", what: "language code", fold: true, ns: nsRIM, local: "LocalizedString", attr: "lang", attrN: nsXML},
+	{id: "OOTS-CL-001", list: "LanguageCode", what: "language code", fold: true, ns: nsSDG, local: "*", attr: "lang"},
+	{id: "OOTS-CL-002", list: "CountryIdentificationCode", what: "country code", ns: nsSDG, local: "AdminUnitLevel1"},
+	{id: "OOTS-CL-002", list: "CountryIdentificationCode", what: "country code", ns: nsSDG, local: "Nationality"},
+	{id: "OOTS-CL-002", list: "CountryIdentificationCode", what: "country code", ns: nsSDG, local: "CountryOfBirth"},
+	{id: "OOTS-CL-003", list: "LoA", what: "level of assurance", ns: nsSDG, local: "LevelOfAssurance"},
+	{id: "OOTS-CL-003", list: "LoA", what: "level of assurance", ns: nsSDG, local: "AuthenticationLevelOfAssurance"},
+	{id: "OOTS-CL-004", list: "ErrorSeverity", what: "error severity", ns: nsRS, local: "Exception", attr: "severity"},
+	{id: "OOTS-CL-005", list: "EDMErrorCodes", what: "EDM error code", ns: nsRS, local: "Exception", attr: "code", kinds: []Kind{EvidenceError}},
+	{id: "OOTS-CL-006", list: "EBErrorCodes", what: "Evidence Broker error code", ns: nsRS, local: "Exception", attr: "code", kinds: []Kind{EBError}},
+	{id: "OOTS-CL-007", list: "DSDErrorCodes", what: "DSD error code", ns: nsRS, local: "Exception", attr: "code", kinds: []Kind{DSDError}},
+	{id: "OOTS-CL-008", list: "EAS", what: "electronic address scheme", ns: nsSDG, local: "Identifier", attr: "schemeID", strip: easPrefix},
+	{id: "OOTS-CL-009", list: "JurisdictionLevel", what: "jurisdiction level", ns: nsSDG, local: "JurisdictionLevel"},
+	{id: "OOTS-CL-010", list: "AgentClassification", what: "agent classification", ns: nsSDG, local: "Classification", when: parentIs(nsSDG, "Agent")},
+	{id: "OOTS-CL-011", list: "Procedures", what: "procedure code", ns: nsRIM, local: "LocalizedString", attr: "value", when: insideSlot("Procedure")},
 }
 
-func (v *Validator) codelistLayer(ctx context.Context, doc *helium.Document, kind Kind) []report.Finding {
+func parentIs(ns, local string) func(*helium.Element) bool {
+	return func(el *helium.Element) bool {
+		p, ok := el.Parent().(*helium.Element)
+		return ok && p.URI() == ns && p.LocalName() == local
+	}
+}
+
+// insideSlot matches elements whose nearest enclosing rim:Slot has the name.
+func insideSlot(name string) func(*helium.Element) bool {
+	return func(el *helium.Element) bool {
+		for n := el.Parent(); n != nil; n = n.Parent() {
+			if p, ok := n.(*helium.Element); ok && p.URI() == nsRIM && p.LocalName() == "Slot" {
+				v, _ := p.GetAttribute("name")
+				return v == name
+			}
+		}
+		return false
+	}
+}
+
+// codelistLayer walks the document once and checks every value a code-list
+// check applies to.
+func (v *Validator) codelistLayer(_ context.Context, doc *helium.Document, kind Kind) []report.Finding {
 	if v.rules.codes == nil || kind == EbMSHeader || kind == SOAPEnvelope {
 		return nil
 	}
-	ev := xpath3.NewEvaluator(xpath3.EvalBorrowing).Namespaces(codelistNamespaces)
-	var out []report.Finding
+	checks := make([]*codelistCheck, 0, len(codelistChecks))
 	for i := range codelistChecks {
-		c := &codelistChecks[i]
-		if c.kinds != nil && !containsKind(c.kinds, kind) {
-			continue
+		if c := &codelistChecks[i]; c.kinds == nil || containsKind(c.kinds, kind) {
+			checks = append(checks, c)
 		}
-		out = append(out, v.runCodelistCheck(ctx, ev, c, doc)...)
 	}
+	var out []report.Finding
+	walk(doc.DocumentElement(), func(el *helium.Element) bool {
+		for _, c := range checks {
+			if f, ok := v.checkCode(c, el); ok {
+				out = append(out, f)
+			}
+		}
+		return true
+	})
 	return out
 }
 
-func (v *Validator) runCodelistCheck(ctx context.Context, ev xpath3.Evaluator, c *codelistCheck, doc *helium.Document) []report.Finding {
+// checkCode applies one check to one element; ok is true when it fails.
+func (v *Validator) checkCode(c *codelistCheck, el *helium.Element) (report.Finding, bool) {
+	if el.URI() != c.ns || c.local != "*" && el.LocalName() != c.local {
+		return report.Finding{}, false
+	}
+	value, node, present := codeValue(c, el)
+	if !present || c.when != nil && !c.when(el) {
+		return report.Finding{}, false
+	}
+	code, cut := strings.CutPrefix(value, c.strip)
+	if c.strip != "" && !cut {
+		return report.Finding{}, false
+	}
 	list, err := v.rules.codes.List(c.list)
-	if err != nil {
-		return nil // a rule set without this list cannot check it
+	if err != nil || list.Contains(code) || c.fold && (list.Contains(strings.ToUpper(code)) || list.Contains(strings.ToLower(code))) {
+		return report.Finding{}, false
 	}
-	res, err := ev.Evaluate(ctx, c.path, doc)
-	if err != nil {
-		return nil
+	return report.Finding{
+		Layer: report.LayerCodelist, Rule: c.id, Source: c.list, Severity: report.SeverityError,
+		Line: el.Line(), Location: schematron.Location(node),
+		Message: fmt.Sprintf("%s %q is not in the code list %s", c.what, value, c.list),
+	}, true
+}
+
+func codeValue(c *codelistCheck, el *helium.Element) (string, helium.Node, bool) {
+	if c.attr == "" {
+		return strings.TrimSpace(string(el.Content())), el, true
 	}
-	nodes, _ := res.Nodes()
-	var out []report.Finding
-	for _, n := range nodes {
-		value := strings.TrimSpace(string(n.Content()))
-		code := strings.TrimPrefix(value, c.strip)
-		if list.Contains(code) || c.fold && (list.Contains(strings.ToUpper(code)) || list.Contains(strings.ToLower(code))) {
-			continue
-		}
-		out = append(out, report.Finding{
-			Layer: report.LayerCodelist, Rule: c.id, Source: c.list, Severity: report.SeverityError,
-			Line: schematron.Line(n), Location: schematron.Location(n),
-			Message: fmt.Sprintf("%s %q is not in the code list %s", c.what, value, c.list),
-		})
+	a := attributeNode(el, c.attrN, c.attr)
+	if a == nil {
+		return "", nil, false
 	}
-	return out
+	return strings.TrimSpace(string(a.Content())), a, true
+}
+
+func attributeNode(el *helium.Element, ns, local string) helium.Node {
+	if a := el.GetAttributeNodeNS(local, ns); a != nil {
+		return a
+	}
+	return nil
 }
 
 func containsKind(list []Kind, k Kind) bool {

@@ -135,6 +135,10 @@ func Embedded(ctx context.Context) (*RuleSet, error) {
 	return embeddedSet, embeddedErr
 }
 
+// NewEmbedded builds a fresh embedded rule set, not shared with other callers;
+// Embedded is what almost every caller wants.
+func NewEmbedded(ctx context.Context) (*RuleSet, error) { return loadEmbedded(ctx) }
+
 func loadEmbedded(ctx context.Context) (*RuleSet, error) {
 	rs := &RuleSet{
 		Name:        "embedded",

@@ -19,9 +19,9 @@ import (
 // attribute wildcard, like any other attribute. The official EDM v1.2
 // examples carry xsi:lang where xml:lang is meant, which xmllint rejects.
 //
-// So, after helium, we walk the document again with the compiled schema,
-// work out the governing type of every element that carries such an
-// attribute, and check the attribute against it.
+// So, after helium, a cheap scan finds the elements that carry such an
+// attribute; for each we work out its governing type from the compiled
+// schema (typeinfo.go) and check the attribute as libxml2 would.
 
 const (
 	xsiNS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -46,59 +46,55 @@ func needsParity(a *helium.Attribute) bool {
 	return (a.URI() == xsiNS && !isProcessorAttr(a)) || a.URI() == xmlNS
 }
 
-// hasParityAttrs is the cheap pre-scan: most documents have none.
-func hasParityAttrs(doc *helium.Document) bool {
-	found := false
-	_ = helium.Walk(doc, helium.NodeWalkerFunc(func(n helium.Node) error {
-		if found {
-			return nil
-		}
-		if el, ok := helium.AsNode[*helium.Element](n); ok {
-			for _, a := range el.Attributes() {
-				if needsParity(a) {
-					found = true
-				}
+// parityElements is the cheap pre-scan: the elements carrying such an
+// attribute, in document order. Most documents have none or a few (OOTS
+// messages use xml:lang on localized strings).
+func parityElements(doc *helium.Document) []*helium.Element {
+	var out []*helium.Element
+	var visit func(n helium.Node)
+	visit = func(n helium.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			el, ok := c.(*helium.Element)
+			if !ok {
+				continue
 			}
+			flagged := false
+			el.ForEachAttribute(func(a *helium.Attribute) bool {
+				flagged = needsParity(a)
+				return !flagged
+			})
+			if flagged {
+				out = append(out, el)
+			}
+			visit(el)
 		}
-		return nil
-	}))
-	return found
+	}
+	visit(doc)
+	return out
 }
 
-// parityChecker walks one document.
+// parityChecker checks the flagged elements of one document.
 type parityChecker struct {
-	typeResolver
+	*typeResolver
 	ctx   context.Context
 	names prefixTable
-	loc   *locator
 	out   []Violation
 }
 
-// attributeParity returns the violations libxml2 reports and helium does not.
-func (s *Schema) attributeParity(ctx context.Context, doc *helium.Document, loc *locator) []Violation {
+// attributeParity returns the violations libxml2 reports and helium does
+// not, for the flagged elements.
+func (s *Schema) attributeParity(ctx context.Context, doc *helium.Document, flagged []*helium.Element, rs *typeResolver) []Violation {
 	root := doc.DocumentElement()
 	if _, ok := s.compiled.LookupElement(root.LocalName(), root.URI()); !ok {
 		return nil // helium already reported the undeclared root
 	}
-	pc := &parityChecker{typeResolver: typeResolver{schema: s.compiled}, ctx: ctx, names: s.names, loc: loc}
-	pc.visit(root, pc.laxType(root), true)
-	return pc.out
-}
-
-// visit checks el against its governing type td (nil when el is not
-// declared and was assessed laxly) and descends.
-func (pc *parityChecker) visit(el *helium.Element, td *xsd.TypeDef, assessed bool) {
-	if assessed && td != nil {
-		pc.checkAttrs(el, td)
-	}
-	for n := range helium.Children(el) {
-		child, ok := helium.AsNode[*helium.Element](n)
-		if !ok {
-			continue
+	pc := &parityChecker{typeResolver: rs, ctx: ctx, names: s.names}
+	for _, el := range flagged {
+		if td, assessed := pc.governing(el); assessed && td != nil {
+			pc.checkAttrs(el, td)
 		}
-		ctd, cassessed := pc.childType(td, assessed, child)
-		pc.visit(child, ctd, cassessed)
 	}
+	return pc.out
 }
 
 // checkAttrs applies libxml2's rule to the xsi:/xml: attributes of el.
@@ -157,7 +153,7 @@ func (pc *parityChecker) checkWildcardAttr(el *helium.Element, a *helium.Attribu
 }
 
 func (pc *parityChecker) report(el *helium.Element, msg string) {
-	pc.out = append(pc.out, Violation{Line: el.Line(), Message: msg, Path: pc.loc.path(el)})
+	pc.out = append(pc.out, Violation{Line: el.Line(), Message: msg, Path: elementPath(el, pc.names)})
 }
 
 // inScopeNamespaces maps prefixes to URIs as seen from el.

@@ -22,6 +22,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -46,6 +47,9 @@ type Schema struct {
 	// names turns namespace URIs into the prefixes users know (rim, sdg, ...)
 	// when messages are written.
 	names prefixTable
+	// childIndexes caches, per content model, the declarations its children
+	// may match (see typeinfo.go). Filled lazily, shared by all callers.
+	childIndexes sync.Map
 }
 
 // CompileFS compiles the schema document root and everything it includes or

@@ -43,7 +43,7 @@ const testOrder = `<order xmlns="urn:test:root" xmlns:lib="urn:test:lib"><lib:am
 
 func TestCompileFSResolvesReferences(t *testing.T) {
 	for _, loc := range []string{
-		"../lib/amount.xsd", // relative, leaving the folder of the root
+		"../lib/amount.xsd",                          // relative, leaving the folder of the root
 		"http://example.org/published/v1/amount.xsd", // remote: mapped by file name
 		"https://example.org/amount.xsd",
 	} {

@@ -62,34 +62,34 @@ func (p prefixTable) shorten(text string) string {
 }
 
 // describe turns one helium diagnostic into a Violation.
-func (s *Schema) describe(ve *xsd.ValidationError, loc *locator) Violation {
+func (s *Schema) describe(ve *xsd.ValidationError, loc *locator, rs *typeResolver) Violation {
 	v := Violation{Line: ve.Line}
 	elemName := s.names.shorten(ve.Element)
 	msg := s.names.shorten(ve.Message)
 	el := loc.find(ve.Line, ve.Element)
-	if el == nil && ve.Message == msgUndeclaredRoot && len(loc.elems) > 0 {
-		el = loc.elems[0] // helium names the root without its namespace
+	if el == nil && ve.Message == msgUndeclaredRoot {
+		el = loc.doc.DocumentElement() // helium names the root without its namespace
 	}
 	if el != nil {
-		v.Path = loc.path(el)
+		v.Path = elementPath(el, s.names)
 		elemName = s.names.qualify(el.URI(), el.LocalName())
-		msg = s.completeExpected(el, msg)
+		msg = s.completeExpected(el, msg, rs)
 	}
 	v.Message = rephrase(elemName, s.names.shorten(ve.AttributeName), msg)
 	if el != nil && ve.AttributeName != "" && reBadAttrValue.MatchString(ve.Message) {
-		v.Message += s.attrExpectation(el, ve.AttributeName)
+		v.Message += s.attrExpectation(el, ve.AttributeName, rs)
 	}
 	return v
 }
 
 // attrExpectation says what an attribute with a rejected value should hold:
 // the enumerated values, or the type. "" when the declaration is not found.
-func (s *Schema) attrExpectation(el *helium.Element, attrClark string) string {
+func (s *Schema) attrExpectation(el *helium.Element, attrClark string, rs *typeResolver) string {
 	ns, local := "", attrClark
 	if m := clarkName.FindStringSubmatch(attrClark); m != nil && m[0] == attrClark {
 		ns, local = m[1], m[2]
 	}
-	td, _ := (&typeResolver{schema: s.compiled}).governing(el)
+	td, _ := rs.governing(el)
 	if td == nil {
 		return ""
 	}
@@ -153,7 +153,7 @@ const (
 
 // completeExpected adds the expected list helium left out of a content
 // model error, computed from the parent's content model.
-func (s *Schema) completeExpected(el *helium.Element, msg string) string {
+func (s *Schema) completeExpected(el *helium.Element, msg string, rs *typeResolver) string {
 	var names []string
 	switch msg {
 	case msgNotExpected:
@@ -161,10 +161,10 @@ func (s *Schema) completeExpected(el *helium.Element, msg string) string {
 		if !ok {
 			return msg
 		}
-		td, _ := (&typeResolver{schema: s.compiled}).governing(parent)
+		td, _ := rs.governing(parent)
 		names = s.expectedNames(td, parent, el)
 	case msgMissingChild:
-		td, _ := (&typeResolver{schema: s.compiled}).governing(el)
+		td, _ := rs.governing(el)
 		names = s.expectedNames(td, el, nil)
 	default:
 		return msg
@@ -288,25 +288,33 @@ func lowerFirst(s string) string {
 // locator finds the element a diagnostic is about. helium reports the line
 // and the expanded name, and reports in document order, so we search forward
 // from the previous hit first; that also resolves documents written on one
-// line.
+// line. The element list is built on first use: valid documents never pay
+// for it.
 type locator struct {
+	doc    *helium.Document
 	elems  []*helium.Element
-	names  prefixTable
+	built  bool
 	cursor int
 }
 
-func newLocator(doc *helium.Document, names prefixTable) *locator {
-	l := &locator{names: names}
-	_ = helium.Walk(doc, helium.NodeWalkerFunc(func(n helium.Node) error {
-		if el, ok := helium.AsNode[*helium.Element](n); ok {
-			l.elems = append(l.elems, el)
+func (l *locator) build() {
+	l.built = true
+	var visit func(n helium.Node)
+	visit = func(n helium.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			if el, ok := c.(*helium.Element); ok {
+				l.elems = append(l.elems, el)
+				visit(el)
+			}
 		}
-		return nil
-	}))
-	return l
+	}
+	visit(l.doc)
 }
 
 func (l *locator) find(line int, clark string) *helium.Element {
+	if !l.built {
+		l.build()
+	}
 	// Some helium messages name the element by its local name only.
 	localOnly := !strings.HasPrefix(clark, "{")
 	match := func(i int) bool {
@@ -339,17 +347,17 @@ func displayName(el *helium.Element) string {
 	return el.LocalName()
 }
 
-// path renders /a:Root/b:Child[2]/... with a position only where siblings of
-// the same name exist.
-func (l *locator) path(el *helium.Element) string {
+// elementPath renders /a:Root/b:Child[2]/... with a position only where
+// siblings of the same name exist.
+func elementPath(el *helium.Element, names prefixTable) string {
 	var steps []string
 	for cur := el; cur != nil; {
-		step := l.names.qualify(cur.URI(), cur.LocalName())
+		step := names.qualify(cur.URI(), cur.LocalName())
 		if pos, count := siblingPosition(cur); count > 1 {
 			step += "[" + strconv.Itoa(pos) + "]"
 		}
 		steps = append(steps, step)
-		parent, ok := helium.AsNode[*helium.Element](cur.Parent())
+		parent, ok := cur.Parent().(*helium.Element)
 		if !ok {
 			break
 		}
@@ -370,8 +378,8 @@ func siblingPosition(el *helium.Element) (pos, count int) {
 	if parent == nil {
 		return 1, 1
 	}
-	for n := range helium.Children(parent) {
-		sib, ok := helium.AsNode[*helium.Element](n)
+	for n := parent.FirstChild(); n != nil; n = n.NextSibling() {
+		sib, ok := n.(*helium.Element)
 		if !ok || sib.LocalName() != el.LocalName() || sib.URI() != el.URI() {
 			continue
 		}

@@ -2,6 +2,7 @@ package xmlschema
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/lestrrat-go/helium"
 	"github.com/lestrrat-go/helium/xsd"
@@ -15,18 +16,85 @@ import (
 // attrparity.go and the "expected" lists of messages.
 type typeResolver struct {
 	schema *xsd.Schema
+	index  *sync.Map // *xsd.ModelGroup -> *childIndex, shared by the Schema
+	memo   map[*helium.Element]resolved
+}
+
+type resolved struct {
+	td       *xsd.TypeDef
+	assessed bool
+}
+
+// resolver returns a type resolver for one validation call.
+func (s *Schema) resolver() typeResolver {
+	return typeResolver{schema: s.compiled, index: &s.childIndexes, memo: map[*helium.Element]resolved{}}
 }
 
 // governing returns the type of el and whether el was assessed at all
 // (false inside content a skip wildcard hides). td is nil when el has no
-// declaration and was assessed laxly.
-func (pc *typeResolver) governing(el *helium.Element) (td *xsd.TypeDef, assessed bool) {
-	parent, ok := helium.AsNode[*helium.Element](el.Parent())
-	if !ok {
-		return pc.laxType(el), true
+// declaration and was assessed laxly. Ancestors are memoized, so resolving
+// many elements of one document costs little more than one.
+func (pc *typeResolver) governing(el *helium.Element) (*xsd.TypeDef, bool) {
+	if r, ok := pc.memo[el]; ok {
+		return r.td, r.assessed
 	}
-	ptd, passessed := pc.governing(parent)
-	return pc.childType(ptd, passessed, el)
+	var r resolved
+	if parent, ok := el.Parent().(*helium.Element); ok {
+		ptd, passessed := pc.governing(parent)
+		r.td, r.assessed = pc.childType(ptd, passessed, el)
+	} else {
+		r.td, r.assessed = pc.laxType(el), true
+	}
+	if pc.memo != nil {
+		pc.memo[el] = r
+	}
+	return r.td, r.assessed
+}
+
+// childIndex is the element declarations and wildcards of one content
+// model, flattened; built once per model and cached on the Schema.
+type childIndex struct {
+	decls     map[xsd.QName]*xsd.ElementDecl
+	wildcards []*xsd.Wildcard
+}
+
+func (pc *typeResolver) indexOf(mg *xsd.ModelGroup) *childIndex {
+	if pc.index != nil {
+		if ci, ok := pc.index.Load(mg); ok {
+			return ci.(*childIndex)
+		}
+	}
+	ci := &childIndex{decls: map[xsd.QName]*xsd.ElementDecl{}}
+	pc.collect(mg, ci)
+	if pc.index != nil {
+		pc.index.Store(mg, ci)
+	}
+	return ci
+}
+
+// collect fills ci. XSD's "element declarations consistent" rule
+// guarantees that same-named declarations in one content model share a
+// type, so keeping the first is enough.
+func (pc *typeResolver) collect(mg *xsd.ModelGroup, ci *childIndex) {
+	for _, p := range mg.Particles {
+		switch term := p.Term.(type) {
+		case *xsd.ElementDecl:
+			addDecl(ci, term.Name, term)
+			for _, m := range pc.schema.SubstGroupMembers(term.Name) {
+				addDecl(ci, m.Name, m)
+			}
+		case *xsd.Wildcard:
+			ci.wildcards = append(ci.wildcards, term)
+		case *xsd.ModelGroup:
+			pc.collect(term, ci)
+		}
+	}
+}
+
+func addDecl(ci *childIndex, qn xsd.QName, d *xsd.ElementDecl) {
+	if _, seen := ci.decls[qn]; !seen {
+		ci.decls[qn] = d
+	}
 }
 
 // childType finds the governing type of child inside a parent of type td.
@@ -41,10 +109,14 @@ func (pc *typeResolver) childType(td *xsd.TypeDef, assessed bool, child *helium.
 	if td.ContentModel == nil {
 		return nil, true
 	}
-	if decl := pc.findDecl(td.ContentModel, child); decl != nil {
+	ci := pc.indexOf(td.ContentModel)
+	if decl := ci.decls[xsd.QName{Local: child.LocalName(), NS: child.URI()}]; decl != nil {
 		return pc.withXsiType(child, pc.declType(decl)), true
 	}
-	if wc := findWildcard(td.ContentModel, child.URI()); wc != nil {
+	for _, wc := range ci.wildcards {
+		if !wildcardAdmits(wc, child.URI()) {
+			continue
+		}
 		if wc.ProcessContents == xsd.ProcessSkip {
 			return nil, false
 		}
@@ -93,47 +165,6 @@ func (pc *typeResolver) withXsiType(el *helium.Element, td *xsd.TypeDef) *xsd.Ty
 		return named
 	}
 	return td
-}
-
-// findDecl searches a content model for the element declaration that
-// matches child. XSD's "element declarations consistent" rule guarantees
-// that all same-named declarations in one content model share a type, so
-// the first match is the one.
-func (pc *typeResolver) findDecl(mg *xsd.ModelGroup, child *helium.Element) *xsd.ElementDecl {
-	for _, p := range mg.Particles {
-		switch term := p.Term.(type) {
-		case *xsd.ElementDecl:
-			if term.Name.Local == child.LocalName() && term.Name.NS == child.URI() {
-				return term
-			}
-			for _, m := range pc.schema.SubstGroupMembers(term.Name) {
-				if m.Name.Local == child.LocalName() && m.Name.NS == child.URI() {
-					return m
-				}
-			}
-		case *xsd.ModelGroup:
-			if d := pc.findDecl(term, child); d != nil {
-				return d
-			}
-		}
-	}
-	return nil
-}
-
-func findWildcard(mg *xsd.ModelGroup, ns string) *xsd.Wildcard {
-	for _, p := range mg.Particles {
-		switch term := p.Term.(type) {
-		case *xsd.Wildcard:
-			if wildcardAdmits(term, ns) {
-				return term
-			}
-		case *xsd.ModelGroup:
-			if wc := findWildcard(term, ns); wc != nil {
-				return wc
-			}
-		}
-	}
-	return nil
 }
 
 // wildcardAdmits is the XSD 1.0 namespace constraint test.

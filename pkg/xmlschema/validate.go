@@ -35,22 +35,23 @@ func (s *Schema) Validate(ctx context.Context, doc *helium.Document) []Violation
 	}
 	var raw rawErrors
 	err := xsd.NewValidator(s.compiled).ErrorHandler(&raw).Validate(ctx, doc)
-	parity := hasParityAttrs(doc)
-	if err == nil && !parity {
+	flagged := parityElements(doc)
+	if err == nil && len(flagged) == 0 {
 		return nil
 	}
-	loc := newLocator(doc, s.names)
+	rs := s.resolver()
+	loc := &locator{doc: doc}
 	out := make([]Violation, 0, len(raw.errs))
 	for _, ve := range raw.errs {
-		out = append(out, s.describe(ve, loc))
+		out = append(out, s.describe(ve, loc, &rs))
 	}
 	if err != nil && len(out) == 0 {
 		// helium said invalid without a diagnostic: still report it, never
 		// turn an invalid verdict into a valid one.
 		out = append(out, Violation{Message: "the document is not valid: " + err.Error()})
 	}
-	if parity {
-		out = append(out, s.attributeParity(ctx, doc, loc)...)
+	if len(flagged) > 0 {
+		out = append(out, s.attributeParity(ctx, doc, flagged, &rs)...)
 		// Keep document order across the two sources.
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	}
