@@ -33,7 +33,7 @@ type Result struct {
 type run struct {
 	ctx     context.Context
 	c       *Compiled
-	base    xpath3.Evaluator
+	state   *xpath3.EvalState // reused by every evaluation of this run
 	vars    map[string]xpath3.Sequence
 	index   map[string][]helium.Node // elements by expanded name
 	matched map[string][]helium.Node // nodes per branch key, as rules repeat contexts
@@ -48,7 +48,11 @@ func (c *Compiled) Validate(ctx context.Context, doc *helium.Document) ([]Result
 	if c.xpath1 {
 		base = base.XPath10Compat()
 	}
-	r := &run{ctx: ctx, c: c, base: base, vars: map[string]xpath3.Sequence{}, index: indexElements(doc), matched: map[string][]helium.Node{}}
+	r := &run{ctx: ctx, c: c, vars: map[string]xpath3.Sequence{}, index: indexElements(doc), matched: map[string][]helium.Node{}}
+	// Variables change from rule to rule, so they are resolved through the
+	// run rather than bound into the evaluator; that lets one evaluation state
+	// serve the whole run instead of allocating a context per expression.
+	r.state = base.VariableResolver(r).NewEvalState(doc)
 	if err := r.bind(c.lets, doc); err != nil {
 		return nil, err
 	}
@@ -61,8 +65,19 @@ func (c *Compiled) Validate(ctx context.Context, doc *helium.Document) ([]Result
 	return r.results, nil
 }
 
+// eval evaluates expr on node. The result is only valid until the next eval.
 func (r *run) eval(expr *xpath3.Expression, node helium.Node) (*xpath3.Result, error) {
-	return r.base.Variables(r.vars).Evaluate(r.ctx, expr, node)
+	res, err := expr.EvaluateReuse(r.ctx, r.state, node)
+	if err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// ResolveVariable gives the expressions the variables in scope.
+func (r *run) ResolveVariable(_ context.Context, name string) (xpath3.Sequence, bool, error) {
+	v, ok := r.vars[name]
+	return v, ok, nil
 }
 
 // bind evaluates variables in order on node and adds them to the scope.
@@ -72,9 +87,21 @@ func (r *run) bind(lets []compiledLet, node helium.Node) error {
 		if err != nil {
 			return fmt.Errorf("%s: variable $%s: %w", r.c.source, l.name, err)
 		}
-		r.vars[l.name] = res.Sequence()
+		r.vars[l.name] = copySequence(res.Sequence())
 	}
 	return nil
+}
+
+// copySequence detaches a result from the reused evaluation state.
+func copySequence(seq xpath3.Sequence) xpath3.Sequence {
+	if seq == nil {
+		return nil
+	}
+	out := make(xpath3.ItemSlice, seq.Len())
+	for i := range out {
+		out[i] = seq.Get(i)
+	}
+	return out
 }
 
 func (r *run) unbind(lets []compiledLet) {

@@ -81,7 +81,7 @@ Exit status: 0 all valid, 2 some document invalid, 1 usage or tool error.`,
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringVar(&opts.Request, "request", "", "check that each response answers this evidence request")
 	fl.StringVar(&opts.Schema, "schema", "", "JSON Schema for JSON documents")
-	fl.IntVarP(&opts.Jobs, "jobs", "j", runtime.NumCPU(), "documents validated in parallel")
+	fl.IntVarP(&opts.Jobs, "jobs", "j", 0, "documents validated in parallel (0: one per core)")
 	fl.BoolVar(&opts.FailFast, "fail-fast", false, "stop checking a document after its first failing layer")
 	fl.BoolVar(&opts.Strict, "strict", false, "warnings and info findings fail the document too")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "text report: show only invalid documents")
@@ -121,8 +121,11 @@ func checkOptions(opts *Options) error {
 			return cmdutil.FlagErrorf("--kind: %v", err)
 		}
 	}
-	if opts.Jobs < 1 {
-		return cmdutil.FlagErrorf("--jobs must be at least 1")
+	if opts.Jobs < 0 {
+		return cmdutil.FlagErrorf("--jobs must not be negative")
+	}
+	if opts.Jobs == 0 {
+		opts.Jobs = runtime.NumCPU()
 	}
 	return nil
 }
