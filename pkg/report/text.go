@@ -137,8 +137,16 @@ func (t textWriter) details(x *Finding) {
 
 // summary writes "N files: V valid, I invalid; E errors, W warnings, I info (Xms)".
 func (t textWriter) summary(s Summary) {
-	t.ew.printf("%d files: %d valid, %d invalid; %d errors, %d warnings, %d info (%dms)\n",
-		s.Files, s.Valid, s.Invalid, s.Errors, s.Warnings, s.Infos, s.Millis)
+	t.ew.printf("%s: %d valid, %d invalid; %s, %s, %d info (%dms)\n",
+		plural(s.Files, "file"), s.Valid, s.Invalid, plural(s.Errors, "error"), plural(s.Warnings, "warning"), s.Infos, s.Millis)
+}
+
+// plural writes "1 file" and "2 files".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // clean makes untrusted text (messages quote the document; paths come from the file system)

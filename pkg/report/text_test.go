@@ -23,7 +23,7 @@ msgs/resp-bad.xml  evidence-response  INVALID
   msgs/resp-bad.xml:50  warning  R-CL-LANG  Language "xx" is not in the code list.  (codelist, LanguageCode)
 msgs/missing.xml  INVALID
   cannot check:  open msgs/missing.xml: no such file or directory
-3 files: 1 valid, 2 invalid; 2 errors, 1 warnings, 1 info (1234ms)
+3 files: 1 valid, 2 invalid; 2 errors, 1 warning, 1 info (1234ms)
 `
 	if got != want {
 		t.Errorf("text output:\n%s\nwant:\n%s", got, want)
@@ -73,7 +73,7 @@ func TestTextColor(t *testing.T) {
 		"cyan info":     "\x1b[36minfo\x1b[0m",
 		"green VALID":   "\x1b[32mVALID\x1b[0m",
 		"red INVALID":   "\x1b[31;1mINVALID\x1b[",
-		"plain summary": "3 files: 1 valid, 2 invalid; 2 errors, 1 warnings, 1 info (1234ms)\n",
+		"plain summary": "3 files: 1 valid, 2 invalid; 2 errors, 1 warning, 1 info (1234ms)\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("colour output lacks %s %q:\n%q", name, want, got)
