@@ -77,7 +77,7 @@ func TestHostileAndForeignInput(t *testing.T) {
 	v := validate.New(embedded(t), validate.Options{})
 	cases := map[string]string{
 		"<!DOCTYPE x [<!ENTITY a SYSTEM \"file:///etc/passwd\">]><x>&a;</x>": "DTD",
-		"<a><b></a>":                            "wellformed",
+		"<a><b></a>":                             "wellformed",
 		`<invoice xmlns="urn:example:invoice"/>`: "not an OOTS message",
 		strings.Repeat("<a>", 1000) + strings.Repeat("</a>", 1000): "wellformed",
 	}
