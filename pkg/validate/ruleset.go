@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -32,9 +33,12 @@ type structureSchema interface {
 type RuleSet struct {
 	Name        string // "embedded" or the folder given with --rules
 	Description string
-	edm         lazySchema // EDM messages (RegRep + SDG profile)
-	ebms        lazySchema // eb:Messaging headers and SOAP envelopes
-	codes       *codelist.Set
+	// Version is the EDM specification the rules check messages against, as
+	// the specification identifier they require (oots-edm:v1.0).
+	Version string
+	edm     lazySchema // EDM messages (RegRep + SDG profile)
+	ebms    lazySchema // eb:Messaging headers and SOAP envelopes
+	codes   *codelist.Set
 
 	// rules holds the Schematron rules per kind. Embedded packs are compiled
 	// on first use of their kind, so a run over one kind of message does not
@@ -143,6 +147,7 @@ func loadEmbedded(ctx context.Context) (*RuleSet, error) {
 	rs := &RuleSet{
 		Name:        "embedded",
 		Description: "oots embedded rules for OOTS EDM v1.0 (structure model, business rules, code lists)",
+		Version:     "oots-edm:v1.0",
 		rules:       map[Kind][]namedRules{},
 		pending:     map[Kind][]string{},
 		codes:       codelist.NewSet(schemas.Codelists, "codelists"),
@@ -242,6 +247,7 @@ func LoadOfficial(ctx context.Context, dir string) (*RuleSet, error) {
 	if err := rs.loadOfficialSchematron(filepath.Join(dir, "sch")); err != nil {
 		return nil, err
 	}
+	rs.Version = specificationVersion(filepath.Join(dir, "sch"))
 	rs.codes = officialCodelists(dir)
 	return rs, nil
 }
@@ -272,6 +278,18 @@ func (rs *RuleSet) loadOfficialSchematron(dir string) error {
 		return fmt.Errorf("%s holds none of the OOTS Schematron files (%s, ...)", dir, strings.Join(EvidenceRequest.OfficialSchematron(), ".sch, "))
 	}
 	return nil
+}
+
+var specificationID = regexp.MustCompile(`oots-edm:v[0-9]+(\.[0-9]+)*`)
+
+// specificationVersion reads which EDM specification identifier the official
+// request rules require, or says it is unknown.
+func specificationVersion(schDir string) string {
+	data, err := os.ReadFile(filepath.Join(schDir, "EDM-REQ-C.sch"))
+	if m := specificationID.Find(data); err == nil && m != nil {
+		return string(m)
+	}
+	return "unknown"
 }
 
 // officialCodelists reads genericode lists from dir/codelists when present,

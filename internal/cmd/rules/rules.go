@@ -40,7 +40,7 @@ func runList(ctx context.Context, opts *ListOptions) error {
 		return err
 	}
 	out := opts.Factory.IOStreams.Out
-	fmt.Fprintf(out, "%s\n%s\n\n", rs.Name, rs.Description)
+	fmt.Fprintf(out, "rule set:  %s\nchecks:    %s\nversion:   %s\n\n", rs.Name, rs.Description, rs.Version)
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tRULES\tCHECKS\tDESCRIPTION")
 	packs, err := rs.Packs()
