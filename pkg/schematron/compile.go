@@ -3,6 +3,7 @@ package schematron
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/lestrrat-go/helium/xpath3"
 )
@@ -15,17 +16,32 @@ type Compiled struct {
 	namespaces map[string]string
 	lets       []compiledLet
 	patterns   []compiledPattern
+
+	// native is false when the schema is compiled for XPath only (tests
+	// compare the two engines).
+	native bool
+	names  nameTable // names used by native contexts and tests
+	slots  int       // distinct context branches, see matchBranch.slot
+	base   xpath3.Evaluator
+	runs   sync.Pool // *run, reused by successive validations
 }
 
 type compiledLet struct {
 	name string
 	expr *xpath3.Expression
+	// constant is the value of a let that is a string literal (a code list):
+	// it is built once instead of being evaluated and copied on every run.
+	constant xpath3.Sequence
+	native   nexpr // nil when the value must come from XPath
 }
 
 type compiledPattern struct {
 	id    string
 	lets  []compiledLet
 	rules []compiledRule
+	// exclusive is set when each node can be matched only once in the
+	// pattern (one rule, one native branch), so no node needs to be claimed.
+	exclusive bool
 }
 
 type compiledRule struct {
@@ -36,27 +52,68 @@ type compiledRule struct {
 	checks   []compiledCheck
 }
 
-// matchBranch finds the nodes one branch of a rule context matches. A branch
-// whose first step names an element is anchored: it is evaluated from each
-// element of that name (found in a per-document index) as self::first/rest,
-// which avoids scanning the whole document once per rule. Other branches are
-// evaluated as //branch (or as written, when absolute) from the document node.
+// matchBranch finds the nodes one branch of a rule context matches. When the
+// branch is in the native grammar, m matches it without XPath (see match.go).
+// Otherwise, and for documents the index cannot model, expr evaluates it: a
+// branch whose first step names an element is anchored, evaluated from each
+// element of that name as self::first/rest, which avoids scanning the whole
+// document once per rule; other branches are evaluated as //branch (or as
+// written, when absolute) from the document node.
 type matchBranch struct {
 	anchor string // expanded name {uri}local of the first step, "" when not anchored
 	key    string // identifies the branch: rules with equal keys match equal nodes
 	expr   *xpath3.Expression
+	m      *matcher
+	slot   int // index of the run's cache of matched nodes, shared by equal keys
 }
 
 type compiledCheck struct {
 	Check
 	test    *xpath3.Expression
+	native  boolExpr // nil when the test is outside the native subset
 	message []compiledPart
 }
 
 type compiledPart struct {
-	text string
-	expr *xpath3.Expression // value-of, or the node whose name is inserted
-	name bool
+	text   string
+	expr   *xpath3.Expression // value-of, or the node whose name is inserted
+	native nexpr              // value-of in the native subset, or nil
+	name   bool
+}
+
+// Coverage counts the rule context branches and tests of a compiled schema
+// that run natively, and lists those left to XPath.
+type Coverage struct {
+	Contexts, NativeContexts int
+	Tests, NativeTests       int
+	XPathContexts            []string
+	XPathTests               []string
+}
+
+// Coverage reports which contexts and tests run natively.
+func (c *Compiled) Coverage() Coverage {
+	var cov Coverage
+	for _, p := range c.patterns {
+		for _, r := range p.rules {
+			for _, b := range r.branches {
+				cov.Contexts++
+				if b.m != nil {
+					cov.NativeContexts++
+				} else {
+					cov.XPathContexts = append(cov.XPathContexts, b.key)
+				}
+			}
+			for _, ch := range r.checks {
+				cov.Tests++
+				if ch.native != nil {
+					cov.NativeTests++
+				} else {
+					cov.XPathTests = append(cov.XPathTests, ch.Test)
+				}
+			}
+		}
+	}
+	return cov
 }
 
 // CompileError says which expression of which rule could not be compiled.
@@ -90,47 +147,93 @@ func (s *Schema) XPath1() bool {
 
 // Compile compiles every expression of the schema once.
 func Compile(s *Schema) (*Compiled, error) {
-	c := &Compiled{source: s.Source, xpath1: s.XPath1(), namespaces: map[string]string{}}
+	return compile(s, true)
+}
+
+// compile compiles s; native=false keeps every context and test on XPath.
+func compile(s *Schema, native bool) (*Compiled, error) {
+	c := &Compiled{source: s.Source, xpath1: s.XPath1(), namespaces: map[string]string{}, native: native}
 	for _, ns := range s.Namespaces {
 		c.namespaces[ns.Prefix] = ns.URI
+	}
+	c.base = xpath3.NewEvaluator(xpath3.EvalBorrowing).Namespaces(c.namespaces)
+	if c.xpath1 {
+		c.base = c.base.XPath10Compat()
 	}
 	var err error
 	if c.lets, err = c.compileLets(s.Lets, 0); err != nil {
 		return nil, err
 	}
+	slots := map[string]int{}
 	for _, p := range s.Patterns {
-		cp, err := c.compilePattern(p)
+		cp, err := c.compilePattern(p, slots)
 		if err != nil {
 			return nil, err
 		}
 		c.patterns = append(c.patterns, cp)
 	}
+	c.slots = len(slots)
 	return c, nil
 }
 
-func (c *Compiled) compilePattern(p Pattern) (compiledPattern, error) {
+// resolvePrefix gives the namespace of a name test's prefix as xpath3 would:
+// the schema's bindings, then the always-bound xml prefix. An unprefixed
+// element name takes the default namespace bound to "" (normally none), an
+// unprefixed attribute name never has one. Other prefixes are left to XPath.
+func (c *Compiled) resolvePrefix(prefix string, attr bool) (string, bool) {
+	if prefix == "" {
+		if attr {
+			return "", true
+		}
+		return c.namespaces[""], true
+	}
+	if uri, ok := c.namespaces[prefix]; ok {
+		return uri, true
+	}
+	if prefix == "xml" {
+		return "http://www.w3.org/XML/1998/namespace", true
+	}
+	return "", false
+}
+
+func (c *Compiled) compilePattern(p Pattern, slots map[string]int) (compiledPattern, error) {
 	cp := compiledPattern{id: p.ID}
 	var err error
 	if cp.lets, err = c.compileLets(p.Lets, 0); err != nil {
 		return cp, err
 	}
 	for _, r := range p.Rules {
-		cr, err := c.compileRule(r)
+		cr, err := c.compileRule(r, slots)
 		if err != nil {
 			return cp, err
 		}
 		cp.rules = append(cp.rules, cr)
 	}
+	if len(cp.rules) == 1 && len(cp.rules[0].branches) == 1 {
+		m := cp.rules[0].branches[0].m
+		cp.exclusive = m != nil && !m.top
+	}
 	return cp, nil
 }
 
-func (c *Compiled) compileRule(r Rule) (compiledRule, error) {
+func (c *Compiled) compileRule(r Rule, slots map[string]int) (compiledRule, error) {
 	cr := compiledRule{id: r.ID, context: r.Context}
 	for _, branch := range splitTopLevel(r.Context, '|') {
 		mb, err := c.compileBranch(strings.TrimSpace(branch), r.Line)
 		if err != nil {
 			return cr, err
 		}
+		if c.native {
+			if mb.m = (ncompiler{c}).compileMatcher(strings.TrimSpace(branch)); mb.m != nil {
+				mb.m.anchor(&c.names)
+			}
+		}
+		slot, ok := slots[mb.key]
+		if !ok {
+			slot = len(slots)
+			slots[mb.key] = slot
+		}
+		mb.slot = slot
 		cr.branches = append(cr.branches, mb)
 	}
 	var err error
@@ -153,6 +256,9 @@ func (c *Compiled) compileCheck(ch Check) (compiledCheck, error) {
 	if cc.test, err = c.expr(ch.Test, ch.Line, "test of "+checkName(ch)); err != nil {
 		return cc, err
 	}
+	if c.native {
+		cc.native = ncompiler{c}.compileTest(ch.Test)
+	}
 	for _, part := range ch.Message {
 		cp := compiledPart{text: part.Text, name: part.Name}
 		switch {
@@ -160,6 +266,9 @@ func (c *Compiled) compileCheck(ch Check) (compiledCheck, error) {
 			cp.expr, err = c.expr(part.Path, ch.Line, "name path")
 		case !part.Name && part.ValueOf != "":
 			cp.expr, err = c.expr(part.ValueOf, ch.Line, "value-of")
+			if c.native {
+				cp.native = ncompiler{c}.compile(part.ValueOf)
+			}
 		}
 		if err != nil {
 			return cc, err
@@ -186,7 +295,18 @@ func (c *Compiled) compileLets(lets []Let, line int) ([]compiledLet, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, compiledLet{name: l.Name, expr: e})
+		cl := compiledLet{name: l.Name, expr: e}
+		if ast, err := xpath3.Parse(l.Value); err == nil {
+			if lit, ok := ast.(xpath3.LiteralExpr); ok {
+				if s, ok := lit.Value.(string); ok {
+					cl.constant = xpath3.SingleString(s)
+				}
+			}
+		}
+		if c.native && cl.constant == nil {
+			cl.native = ncompiler{c}.compileLet(l.Value)
+		}
+		out = append(out, cl)
 	}
 	return out, nil
 }

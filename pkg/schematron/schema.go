@@ -5,6 +5,14 @@
 // another package that builds it programmatically (the embedded rule packs).
 // Compile turns a Schema into a Compiled rule set that can validate many
 // documents concurrently.
+//
+// Expressions run on helium's XPath 3.1 engine, except those Compile
+// recognises as common shapes (match patterns of name steps and simple
+// predicates, existence, counts, comparisons with literals, code-list
+// membership, matches() ...): these run natively in Go over an index of the
+// document built once per validation, with XPath's exact semantics, and defer
+// to XPath whenever the data leaves what they can decide with certainty. See
+// native.go and match.go.
 package schematron
 
 // Schema is a Schematron schema: namespaces, global variables and patterns.

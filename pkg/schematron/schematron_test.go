@@ -2,6 +2,7 @@ package schematron
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -126,20 +127,36 @@ func TestParseRefusesNonSchematron(t *testing.T) {
 	}
 }
 
+// FuzzCompile compiles arbitrary tests and contexts and validates a small
+// document with them, natively and with XPath only: the two must never
+// disagree, and neither may panic.
 func FuzzCompile(f *testing.F) {
 	f.Add("count(a) = 1", "a/b[@c]")
 	f.Add("matches(., '^x', 'i')", "/node()")
 	f.Add("$x and not(y)", "p | q/@r")
+	f.Add("contains('|1|2|', concat('|', @c, '|'))", "b[@c='1']")
+	f.Add("normalize-space(b) = 'x'", "a//b | /*")
+	f.Add("substring-after(@c, '1') = ''", "@*")
+	f.Add("//b[@c = current()/@c] and local-name(/node()) = 'a'", "*[not(@c)]")
 	f.Fuzz(func(t *testing.T, test, context string) {
-		s := &Schema{QueryBinding: "xslt2", Patterns: []Pattern{{Rules: []Rule{{Context: context, Checks: []Check{{Test: test}}}}}}}
-		c, err := Compile(s)
+		s := &Schema{QueryBinding: "xslt2", Lets: []Let{{Name: "x", Value: "count(//b)"}},
+			Patterns: []Pattern{{Rules: []Rule{{Context: context, Checks: []Check{{Test: test}}}}}}}
+		native, err := Compile(s)
 		if err != nil {
 			return
 		}
-		d, err := helium.NewParser().Parse(t.Context(), []byte(`<a><b c="1">x</b></a>`))
+		xpath, err := compile(s, false)
+		if err != nil {
+			t.Fatalf("compiles natively only: %v", err)
+		}
+		d, err := helium.NewParser().Parse(t.Context(), []byte(`<!--c--><a x="1"><b c="1">x</b><b c="2"> y <b/></b></a>`))
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _ = c.Validate(t.Context(), d)
+		got, gerr := native.Validate(t.Context(), d)
+		want, werr := xpath.Validate(t.Context(), d)
+		if fmt.Sprint(gerr) != fmt.Sprint(werr) || describe(got) != describe(want) {
+			t.Fatalf("native %v\n%s\nXPath %v\n%s", gerr, describe(got), werr, describe(want))
+		}
 	})
 }
