@@ -160,3 +160,25 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+// A variable that cannot be evaluated (here: local-name() of two top-level
+// nodes, a type error in XPath 2) fails every check of its rule under the
+// check's own id.
+func TestVariableErrorKeepsCheckIDs(t *testing.T) {
+	schema := `<sch:schema xmlns:sch="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">
+  <sch:pattern><sch:rule context="/*">
+    <sch:let name="ln" value="local-name(/node())"/>
+    <sch:assert test="$ln = 'list'" id="ROOT-NAME">root</sch:assert>
+    <sch:assert test="true()" id="OTHER">other</sch:assert>
+  </sch:rule></sch:pattern>
+</sch:schema>`
+	res := check(t, schema, `<!-- a comment first --><list/>`)
+	if got := ids(res); got != "ROOT-NAME:,OTHER:" {
+		t.Fatalf("got %s", got)
+	}
+	for _, r := range res {
+		if r.EvalError == "" {
+			t.Errorf("%s: want the evaluation error", r.ID)
+		}
+	}
+}

@@ -327,7 +327,12 @@ func (r *run) fire(p *compiledPattern, rule *compiledRule, ord int32, node heliu
 	mark := len(r.scope)
 	defer r.unbind(mark)
 	if err := r.bind(rule.lets, node, ord); err != nil {
-		r.results = append(r.results, r.result(p, rule, &compiledCheck{}, ord, node, err.Error()))
+		// None of the rule's checks can be evaluated: each is reported as
+		// failed with the error, under its own id, so the report still says
+		// which requirements went unchecked.
+		for i := range rule.checks {
+			r.results = append(r.results, r.result(p, rule, &rule.checks[i], ord, node, err.Error()))
+		}
 		return
 	}
 	for i := range rule.checks {
