@@ -36,6 +36,7 @@ fmt-check:
 
 bench: build ## throughput over the shared corpus and single-file latency (results: docs/benchmarks.md)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./pkg/validate/
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/schematron/ ./pkg/xmlschema/
 	./scripts/bench-cli.sh $(BIN)
 
 fuzz: ## run each fuzz target for a short while
