@@ -58,13 +58,11 @@ func parityElements(doc *helium.Document) []*helium.Element {
 			if !ok {
 				continue
 			}
-			flagged := false
-			el.ForEachAttribute(func(a *helium.Attribute) bool {
-				flagged = needsParity(a)
-				return !flagged
-			})
-			if flagged {
-				out = append(out, el)
+			for a := firstAttr(el); a != nil; a = a.NextAttribute() {
+				if needsParity(a) {
+					out = append(out, el)
+					break
+				}
 			}
 			visit(el)
 		}
@@ -72,6 +70,19 @@ func parityElements(doc *helium.Document) []*helium.Element {
 	visit(doc)
 	return out
 }
+
+// firstAttr returns an element's first attribute. Element.ForEachAttribute
+// and Element.Attributes copy the element on every call; FindAttribute does
+// not.
+func firstAttr(el *helium.Element) *helium.Attribute {
+	a, _ := el.FindAttribute(anyAttribute{})
+	return a
+}
+
+// anyAttribute is the predicate every attribute matches.
+type anyAttribute struct{}
+
+func (anyAttribute) Match(*helium.Attribute) bool { return true }
 
 // parityChecker checks the flagged elements of one document.
 type parityChecker struct {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/oots-tools/oots/schemas/structure"
 )
 
 // Helpers shared by the tests that read the OOTS specification corpus
@@ -116,4 +118,28 @@ func embeddedEbMSSchema(t testing.TB) *Schema {
 		t.Fatalf("compile embedded ebMS model: %v", err)
 	}
 	return s
+}
+
+var (
+	xsdRouteOnce sync.Once
+	xsdRouteEDM  *Schema
+	xsdRouteEbMS *Schema
+	xsdRouteErr  error
+)
+
+// embeddedXSDSchemas compiles the embedded model the other way, as
+// generated XSD compiled by helium, once per test binary.
+func embeddedXSDSchemas(t testing.TB) (edm, ebms *Schema) {
+	t.Helper()
+	xsdRouteOnce.Do(func() {
+		ctx := context.Background()
+		xsdRouteEDM, xsdRouteErr = compileModelXSD(ctx, structure.FS, EntryEDM)
+		if xsdRouteErr == nil {
+			xsdRouteEbMS, xsdRouteErr = compileModelXSD(ctx, structure.FS, EntryEbMS)
+		}
+	})
+	if xsdRouteErr != nil {
+		t.Fatalf("compile the generated XSD of the embedded model: %v", xsdRouteErr)
+	}
+	return xsdRouteEDM, xsdRouteEbMS
 }

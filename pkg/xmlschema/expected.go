@@ -20,6 +20,9 @@ type (
 	cmSym   struct {
 		decl *xsd.ElementDecl // nil for a wildcard
 		wc   *xsd.Wildcard
+		// The same for the native engine's components.
+		ndecl *elemDecl
+		nwc   *wildcard
 	}
 	cmSeq  struct{ a, b cm }
 	cmAlt  struct{ a, b cm }
@@ -94,6 +97,33 @@ func fromParticle(p *xsd.Particle) cm {
 		return cmEmpty{}
 	}
 	return repeat(term, p.MinOccurs, p.MaxOccurs)
+}
+
+// fromNativeGroup converts a native model group.
+func fromNativeGroup(g *group) cm {
+	var body cm
+	if g.choice {
+		body = cmFail{}
+		for _, p := range g.parts {
+			body = altOf(body, fromNativeParticle(p))
+		}
+	} else {
+		body = cmEmpty{}
+		for _, p := range g.parts {
+			body = seqOf(body, fromNativeParticle(p))
+		}
+	}
+	return repeat(body, g.min, g.max)
+}
+
+func fromNativeParticle(p *particle) cm {
+	switch {
+	case p.elem != nil:
+		return repeat(cmSym{ndecl: p.elem}, p.min, p.max)
+	case p.wc != nil:
+		return repeat(cmSym{nwc: p.wc}, p.min, p.max)
+	}
+	return repeat(fromNativeGroup(p.group), p.min, p.max)
 }
 
 // repeat builds r{min,max}; max < 0 means unbounded.
@@ -235,11 +265,16 @@ func (s *Schema) wildcardName(wc *xsd.Wildcard) string {
 	if wc == nil {
 		return ""
 	}
-	switch wc.Namespace {
+	return wildcardNameFor(wc.Namespace)
+}
+
+// wildcardNameFor names a wildcard by its namespace constraint.
+func wildcardNameFor(namespace string) string {
+	switch namespace {
 	case "", "##any":
 		return "any element"
 	case "##other":
 		return "any element of another namespace"
 	}
-	return "any element of namespace " + wc.Namespace
+	return "any element of namespace " + namespace
 }

@@ -285,7 +285,7 @@ func splitOptions(opts map[string]string, names ...string) ([]kv, map[string]str
 
 // anyElement writes "any [namespaces] [lax|skip|strict] [occurs]".
 func (w *xsdWriter) anyElement(st *stmt) error {
-	ns, process, occ, err := w.wildcardWords(st, true)
+	ns, process, occ, err := w.m.wildcardWords(st, true)
 	if err != nil {
 		return err
 	}
@@ -296,7 +296,7 @@ func (w *xsdWriter) anyElement(st *stmt) error {
 // wildcardWords reads the namespace constraint (##any, ##other, ##local,
 // ##targetNamespace or model prefixes), the processing mode and, for
 // element wildcards, a cardinality.
-func (w *xsdWriter) wildcardWords(st *stmt, withOccurs bool) (ns, process, occ string, err error) {
+func (m *modelSet) wildcardWords(st *stmt, withOccurs bool) (ns, process, occ string, err error) {
 	var spaces []string
 	process = "strict"
 	for _, a := range st.args {
@@ -307,8 +307,8 @@ func (w *xsdWriter) wildcardWords(st *stmt, withOccurs bool) (ns, process, occ s
 			occ = a
 		case strings.HasPrefix(a, "##"):
 			spaces = append(spaces, a)
-		case w.m.byPrefix[a] != nil:
-			spaces = append(spaces, w.m.byPrefix[a].uri)
+		case m.byPrefix[a] != nil:
+			spaces = append(spaces, m.byPrefix[a].uri)
 		default:
 			return "", "", "", st.errorf("unexpected word %q in wildcard", a)
 		}
@@ -345,7 +345,7 @@ func (w *xsdWriter) attributes(stmts []*stmt) error {
 	if wildcard == nil {
 		return nil
 	}
-	ns, process, _, err := w.wildcardWords(wildcard, false)
+	ns, process, _, err := w.m.wildcardWords(wildcard, false)
 	if err != nil {
 		return err
 	}

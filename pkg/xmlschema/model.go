@@ -20,7 +20,7 @@ type stmt struct {
 	line    int
 	keyword string
 	args    []string          // positional arguments, in order
-	opts    map[string]string // key=value options
+	opts    map[string]string // key=value options; nil when there are none
 	body    []*stmt
 }
 
@@ -143,6 +143,14 @@ func tokenize(line string) ([]token, error) {
 
 // readWord reads one word starting at i and returns the index after it.
 func readWord(line string, i int) (token, int, error) {
+	// Most words have no quotes: slice them out of the line.
+	end := i
+	for end < len(line) && line[end] != ' ' && line[end] != '\t' && line[end] != '"' {
+		end++
+	}
+	if end == len(line) || line[end] != '"' {
+		return token{text: line[i:end]}, end, nil
+	}
 	var b strings.Builder
 	tok := token{quoted: line[i] == '"'}
 	for i < len(line) && line[i] != ' ' && line[i] != '\t' {
@@ -180,9 +188,12 @@ func closingQuote(line string, start int) int {
 }
 
 func newStmt(file string, line int, tokens []token) *stmt {
-	st := &stmt{file: file, line: line, keyword: tokens[0].text, opts: map[string]string{}}
+	st := &stmt{file: file, line: line, keyword: tokens[0].text}
 	for _, t := range tokens[1:] {
 		if key, val, ok := strings.Cut(t.text, "="); ok && !t.quoted && isOptionKey(key) {
+			if st.opts == nil {
+				st.opts = map[string]string{}
+			}
 			st.opts[key] = val
 			continue
 		}

@@ -81,7 +81,12 @@ func TestModelErrors(t *testing.T) {
 			fsys := fstest.MapFS{"t.model": {Data: []byte(head + tc.body)}}
 			_, err := GenerateXSD(fsys, "e")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("want an error containing %q, got %v", tc.want, err)
+				t.Fatalf("generator: want an error containing %q, got %v", tc.want, err)
+			}
+			// The native engine reads the model itself and must refuse it alike.
+			_, err = CompileModel(context.Background(), fsys, "e")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("native engine: want an error containing %q, got %v", tc.want, err)
 			}
 		})
 	}

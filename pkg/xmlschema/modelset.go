@@ -1,7 +1,6 @@
 package xmlschema
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -185,9 +184,24 @@ type occurs struct {
 	min, max string // max "unbounded" for no limit
 }
 
-var occursPattern = regexp.MustCompile(`^(\?|\*|\+|\d+|\d+\.\.(\d+|\*))$`)
+// isOccurs recognises ?, *, +, N, N..M and N..*.
+func isOccurs(word string) bool {
+	switch word {
+	case "?", "*", "+":
+		return true
+	}
+	lo, hi, ranged := strings.Cut(word, "..")
+	return allDigits(lo) && (!ranged || hi == "*" || allDigits(hi))
+}
 
-func isOccurs(word string) bool { return occursPattern.MatchString(word) }
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // parseOccurs reads ?, *, +, N, N..M or N..*; the empty word means exactly one.
 func parseOccurs(word string) occurs {

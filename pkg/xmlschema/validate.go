@@ -27,11 +27,15 @@ type Violation struct {
 
 // Validate checks doc against the schema and returns every violation, in
 // document order; nil means the document is valid. It is safe to call from
-// many goroutines at once: helium builds a fresh validation context per call
-// and only reads the compiled schema.
+// many goroutines at once: each call has its own validation state and only
+// reads the schema. The native engine never modifies doc; helium's adds
+// the default values of absent attributes to it.
 func (s *Schema) Validate(ctx context.Context, doc *helium.Document) []Violation {
 	if doc == nil || doc.DocumentElement() == nil {
 		return []Violation{{Message: "the document has no root element"}}
+	}
+	if s.native != nil {
+		return s.native.validate(ctx, doc)
 	}
 	var raw rawErrors
 	err := xsd.NewValidator(s.compiled).ErrorHandler(&raw).Validate(ctx, doc)
