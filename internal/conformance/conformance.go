@@ -110,3 +110,25 @@ func SetString(keys []string) string {
 	sort.Strings(out)
 	return strings.Join(out, ",")
 }
+
+// TB is the part of testing.TB the loaders need.
+type TB interface {
+	Helper()
+	Skip(args ...any)
+	Fatal(args ...any)
+}
+
+// LoadOrSkip finds the corpus and reads its verdicts for a test: the test is
+// skipped when the corpus is absent and fails when it cannot be read.
+func LoadOrSkip(t TB) (spec string, rows []Row) {
+	t.Helper()
+	spec, ok := SpecDir()
+	if !ok {
+		t.Skip("shared oots-spec corpus not found (set OOTS_SPEC)")
+	}
+	rows, err := Load(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec, rows
+}

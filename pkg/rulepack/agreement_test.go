@@ -28,14 +28,7 @@ type corpus struct {
 
 func loadCorpus(t *testing.T) *corpus {
 	t.Helper()
-	spec, ok := conformance.SpecDir()
-	if !ok {
-		t.Skip("shared oots-spec corpus not found (set OOTS_SPEC)")
-	}
-	rows, err := conformance.Load(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec, rows := conformance.LoadOrSkip(t)
 	return &corpus{spec: spec, rows: rows, docs: map[string]*helium.Document{}}
 }
 

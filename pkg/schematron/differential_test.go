@@ -26,14 +26,7 @@ func TestNativeAgreesOnCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus differential in -short mode")
 	}
-	spec, ok := conformance.SpecDir()
-	if !ok {
-		t.Skip("shared oots-spec corpus not found (set OOTS_SPEC)")
-	}
-	rows, err := conformance.Load(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec, rows := conformance.LoadOrSkip(t)
 	files := map[string][]string{} // rule set name -> documents
 	for _, row := range rows {
 		if row.Status == "ok" {

@@ -37,14 +37,7 @@ type fileVerdict struct {
 
 func loadVerdicts(t *testing.T) (string, []*fileVerdict) {
 	t.Helper()
-	spec, ok := conformance.SpecDir()
-	if !ok {
-		t.Skip("shared oots-spec corpus not found (set OOTS_SPEC)")
-	}
-	rows, err := conformance.Load(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec, rows := conformance.LoadOrSkip(t)
 	byFile := map[string]*fileVerdict{}
 	var order []*fileVerdict
 	for _, r := range rows {

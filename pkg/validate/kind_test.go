@@ -21,14 +21,7 @@ var relabelled = map[string]validate.Kind{
 // TestDetectKindOfSamples requires the detected kind of every sample to be the
 // reference kind.
 func TestDetectKindOfSamples(t *testing.T) {
-	spec, ok := conformance.SpecDir()
-	if !ok {
-		t.Skip("shared oots-spec corpus not found")
-	}
-	rows, err := conformance.Load(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec, rows := conformance.LoadOrSkip(t)
 	seen := map[string]bool{}
 	for _, r := range rows {
 		if seen[r.File] || filepath.Dir(filepath.Dir(r.File)) != "samples" {
