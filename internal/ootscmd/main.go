@@ -29,18 +29,18 @@ func Main() int {
 }
 
 // Run runs oots with the given streams and arguments and returns the exit code.
-func Run(ctx context.Context, io *iostreams.IOStreams, args []string) int {
-	f := &cmdutil.Factory{IOStreams: io, Version: version}
+func Run(ctx context.Context, streams *iostreams.IOStreams, args []string) int {
+	f := &cmdutil.Factory{IOStreams: streams, Version: version}
 	cmd := root.NewCmdRoot(f)
 	cmd.SetArgs(args)
-	cmd.SetIn(io.In)
-	cmd.SetOut(io.Out)
-	cmd.SetErr(io.ErrOut)
+	cmd.SetIn(streams.In)
+	cmd.SetOut(streams.Out)
+	cmd.SetErr(streams.ErrOut)
 	err := cmd.ExecuteContext(ctx)
-	return exitCode(io, err)
+	return exitCode(streams, err)
 }
 
-func exitCode(io *iostreams.IOStreams, err error) int {
+func exitCode(streams *iostreams.IOStreams, err error) int {
 	var flagErr *cmdutil.FlagError
 	switch {
 	case err == nil:
@@ -50,9 +50,9 @@ func exitCode(io *iostreams.IOStreams, err error) int {
 	case errors.Is(err, cmdutil.ErrSilent):
 		return ExitError
 	case errors.As(err, &flagErr):
-		fmt.Fprintf(io.ErrOut, "oots: %v\nRun 'oots --help' for usage.\n", err)
+		fmt.Fprintf(streams.ErrOut, "oots: %v\nRun 'oots --help' for usage.\n", err)
 		return ExitError
 	}
-	fmt.Fprintf(io.ErrOut, "oots: %v\n", err)
+	fmt.Fprintf(streams.ErrOut, "oots: %v\n", err)
 	return ExitError
 }

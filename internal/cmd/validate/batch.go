@@ -99,12 +99,12 @@ func (b *batch) run(ctx context.Context, inputs []input) []report.FileResult {
 
 // progress shows a bar on a terminal when the batch is large enough to wait for.
 func (b *batch) progress(n int) *progressbar.ProgressBar {
-	io := b.opts.Factory.IOStreams
-	if !b.opts.Progress || !io.IsStderrTTY() || n < 50 {
+	streams := b.opts.Factory.IOStreams
+	if !b.opts.Progress || !streams.IsStderrTTY() || n < 50 {
 		return nil
 	}
 	return progressbar.NewOptions(n,
-		progressbar.OptionSetWriter(io.ErrOut),
+		progressbar.OptionSetWriter(streams.ErrOut),
 		progressbar.OptionSetDescription("validating"),
 		progressbar.OptionShowCount(),
 		progressbar.OptionClearOnFinish(),

@@ -12,18 +12,16 @@ import (
 // writeReport writes to standard output, or to -o FILE through a temporary
 // file renamed into place, so a failed run never leaves half a report.
 func writeReport(opts *Options, rep *report.Report) error {
-	io := opts.Factory.IOStreams
+	streams := opts.Factory.IOStreams
 	textOpts := report.TextOptions{Quiet: opts.Quiet, Verbose: opts.Verbose}
 	if opts.Output == "" {
-		textOpts.Color = io.ColorEnabled() && !opts.NoColor
-		return report.Write(io.Out, opts.Format, rep, textOpts)
+		textOpts.Color = streams.ColorEnabled() && !opts.NoColor
+		return report.Write(streams.Out, opts.Format, rep, textOpts)
 	}
-	return writeFileAtomic(opts.Output, func(w writer) error { return report.Write(w, opts.Format, rep, textOpts) })
+	return writeFileAtomic(opts.Output, func(w io.Writer) error { return report.Write(w, opts.Format, rep, textOpts) })
 }
 
-type writer = io.Writer
-
-func writeFileAtomic(path string, write func(writer) error) error {
+func writeFileAtomic(path string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
