@@ -5,7 +5,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -s -w -X github.com/oots-tools/oots/internal/ootscmd.version=$(VERSION)
 BENCHTIME ?= 3x
 
-.PHONY: help build install examples test test-short vet fmt-check bench fuzz docs clean
+.PHONY: help build install examples test test-short vet fmt-check lint bench fuzz docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -29,6 +29,11 @@ test-short: ## unit tests only, without the corpus-wide acceptance tests
 
 vet:
 	$(GO) vet ./...
+
+GOLANGCI_LINT ?= $(shell $(GO) env GOPATH)/bin/golangci-lint
+lint: ## golangci-lint (installs the pinned version on first use, ~80 s)
+	@test -x $(GOLANGCI_LINT) || $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+	$(GOLANGCI_LINT) run ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

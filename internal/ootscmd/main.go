@@ -50,9 +50,9 @@ func exitCode(streams *iostreams.IOStreams, err error) int {
 	case errors.Is(err, cmdutil.ErrSilent):
 		return ExitError
 	case errors.As(err, &flagErr):
-		fmt.Fprintf(streams.ErrOut, "oots: %v\nRun 'oots --help' for usage.\n", err)
+		_, _ = fmt.Fprintf(streams.ErrOut, "oots: %v\nRun 'oots --help' for usage.\n", err) // stderr is the last resort
 		return ExitError
 	}
-	fmt.Fprintf(streams.ErrOut, "oots: %v\n", err)
+	_, _ = fmt.Fprintf(streams.ErrOut, "oots: %v\n", err) // stderr is the last resort
 	return ExitError
 }

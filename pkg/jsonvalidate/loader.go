@@ -44,7 +44,7 @@ func newLoader(dir string, rootSchema []byte) (*loader, error) {
 	return &loader{dir: dir, dirURL: fileURL(dir) + "/", idBase: idBase(rootSchema), root: root}, nil
 }
 
-func (l *loader) close() { l.root.Close() }
+func (l *loader) close() { _ = l.root.Close() } // read-only: nothing is lost
 
 // load is the compiler's LoadURL.
 func (l *loader) load(ref string) (io.ReadCloser, error) {
@@ -84,7 +84,7 @@ func (l *loader) open(rel string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema %s: %w", rel, err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing is lost
 	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("schema %s: %w", rel, err)

@@ -368,7 +368,7 @@ func (r *run) test(ch *compiledCheck, ord int32, node helium.Node) (bool, string
 func (r *run) result(p *compiledPattern, rule *compiledRule, ch *compiledCheck, ord int32, node helium.Node, evalErr string) Result {
 	res := Result{
 		Source: r.c.source, Pattern: p.id, Context: rule.context,
-		ID: ch.ID, Role: ch.Role, Flag: ch.Flag, Report: ch.Report, Test: ch.Check.Test,
+		ID: ch.ID, Role: ch.Role, Flag: ch.Flag, Report: ch.Report, Test: ch.Test,
 		Line: Line(node), EvalError: evalErr,
 	}
 	if ord >= 0 && r.native {

@@ -46,7 +46,7 @@ func readExpected(t testing.TB, spec, set string) []corpusCase {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	seen := map[string]bool{}

@@ -2,8 +2,11 @@
 package rules
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/oots-tools/oots/internal/cmdutil"
@@ -39,18 +42,25 @@ func runList(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	out := opts.Factory.IOStreams.Out
-	fmt.Fprintf(out, "rule set:  %s\nchecks:    %s\nversion:   %s\n\n", rs.Name, rs.Description, rs.Version)
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tRULES\tCHECKS\tDESCRIPTION")
 	packs, err := rs.Packs()
 	if err != nil {
 		return err
 	}
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "rule set:  %s\nchecks:    %s\nversion:   %s\n\n", rs.Name, rs.Description, rs.Version)
+	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
+	rows := []string{"KIND\tRULES\tCHECKS\tDESCRIPTION"}
 	for _, p := range packs {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", p.Kind, p.Source, p.Checks, p.Kind.Title())
+		rows = append(rows, fmt.Sprintf("%s\t%s\t%d\t%s", p.Kind, p.Source, p.Checks, p.Kind.Title()))
 	}
-	return tw.Flush()
+	if _, err := io.WriteString(tw, strings.Join(rows, "\n")+"\n"); err != nil {
+		return err
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = buf.WriteTo(opts.Factory.IOStreams.Out)
+	return err
 }
 
 func loadRuleSet(ctx context.Context, dir string) (*validate.RuleSet, error) {

@@ -147,7 +147,7 @@ func (b *batch) read(in input) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }() // read-only: nothing is lost
 		if st, err := f.Stat(); err == nil && st.Size() > b.limits.MaxBytes {
 			return nil, fmt.Errorf("%s is %d bytes, more than the limit of %d", in.path, st.Size(), b.limits.MaxBytes)
 		}
