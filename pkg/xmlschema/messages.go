@@ -120,14 +120,7 @@ func (s *Schema) attrExpectation(el *helium.Element, attrClark string, rs *typeR
 func (s *Schema) typeText(td *xsd.TypeDef) string {
 	for cur := td; cur != nil; cur = cur.BaseType {
 		if cur.Facets != nil && len(cur.Facets.Enumeration) > 0 {
-			quoted := make([]string, len(cur.Facets.Enumeration))
-			for i, v := range cur.Facets.Enumeration {
-				quoted[i] = strconv.Quote(v)
-			}
-			if len(quoted) == 1 {
-				return quoted[0]
-			}
-			return "one of " + strings.Join(quoted, ", ")
+			return enumerationText(cur.Facets.Enumeration)
 		}
 		if cur.Name.Local != "" && cur.Name.Local != "anySimpleType" {
 			return "a value of type " + s.names.qualify(cur.Name.NS, cur.Name.Local)
@@ -389,4 +382,16 @@ func siblingPosition(el *helium.Element) (pos, count int) {
 		}
 	}
 	return pos, count
+}
+
+// enumerationText describes the allowed values of an enumeration.
+func enumerationText(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = strconv.Quote(v)
+	}
+	if len(quoted) == 1 {
+		return quoted[0]
+	}
+	return "one of " + strings.Join(quoted, ", ")
 }

@@ -59,14 +59,7 @@ func withExpected(msg string, names []string) string {
 func (s *nativeSchema) typeText(t *xtype) string {
 	for cur := t; cur != nil; cur = cur.base {
 		if cur.facets != nil && len(cur.facets.enum) > 0 {
-			quoted := make([]string, len(cur.facets.enum))
-			for i, v := range cur.facets.enum {
-				quoted[i] = strconv.Quote(v)
-			}
-			if len(quoted) == 1 {
-				return quoted[0]
-			}
-			return "one of " + strings.Join(quoted, ", ")
+			return enumerationText(cur.facets.enum)
 		}
 		if cur.name.local != "" && cur.name.local != "anySimpleType" {
 			return "a value of type " + s.names.qualify(cur.name.ns, cur.name.local)
@@ -379,18 +372,8 @@ func (pr *nativeResolver) laxType(el *helium.Element) *xtype {
 
 // withXsiType applies a resolvable xsi:type, like typeResolver.withXsiType.
 func (pr *nativeResolver) withXsiType(el *helium.Element, td *xtype) *xtype {
-	val, ok := el.GetAttributeNS("type", xsiNS)
+	uri, local, ok := xsiTypeName(el)
 	if !ok {
-		return td
-	}
-	prefix, local, found := strings.Cut(strings.TrimSpace(val), ":")
-	if !found {
-		prefix, local = "", prefix
-	}
-	uri := ""
-	if ns := helium.LookupNSByPrefix(el, prefix); ns != nil {
-		uri = ns.URI()
-	} else if prefix != "" {
 		return td
 	}
 	if named := pr.s.types[qname{uri, local}]; named != nil {

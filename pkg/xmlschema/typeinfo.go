@@ -147,18 +147,8 @@ func (pc *typeResolver) declType(decl *xsd.ElementDecl) *xsd.TypeDef {
 // withXsiType applies an xsi:type on el; an unresolvable one leaves td
 // (helium reports that error itself).
 func (pc *typeResolver) withXsiType(el *helium.Element, td *xsd.TypeDef) *xsd.TypeDef {
-	val, ok := el.GetAttributeNS("type", xsiNS)
+	uri, local, ok := xsiTypeName(el)
 	if !ok {
-		return td
-	}
-	prefix, local, found := strings.Cut(strings.TrimSpace(val), ":")
-	if !found {
-		prefix, local = "", prefix
-	}
-	uri := ""
-	if ns := helium.LookupNSByPrefix(el, prefix); ns != nil {
-		uri = ns.URI()
-	} else if prefix != "" {
 		return td
 	}
 	if named, ok := pc.schema.LookupType(local, uri); ok {
@@ -196,4 +186,21 @@ func wildcardAdmits(wc *xsd.Wildcard, ns string) bool {
 
 func isAnyType(td *xsd.TypeDef) bool {
 	return td.Name.NS == xsdNS && td.Name.Local == "anyType"
+}
+
+// xsiTypeName resolves the QName of el's xsi:type attribute; ok is false when
+// there is none or its prefix is not declared.
+func xsiTypeName(el *helium.Element) (uri, local string, ok bool) {
+	val, present := el.GetAttributeNS("type", xsiNS)
+	if !present {
+		return "", "", false
+	}
+	prefix, local, found := strings.Cut(strings.TrimSpace(val), ":")
+	if !found {
+		prefix, local = "", prefix
+	}
+	if ns := helium.LookupNSByPrefix(el, prefix); ns != nil {
+		return ns.URI(), local, true
+	}
+	return "", local, prefix == ""
 }
