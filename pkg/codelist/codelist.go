@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -42,22 +41,6 @@ func (l *List) Contains(code string) bool {
 // NewSet reads lists lazily from dir in fsys: NAME.txt files.
 func NewSet(fsys fs.FS, dir string) *Set {
 	return &Set{fsys: fsys, dir: dir, lists: map[string]*List{}}
-}
-
-// Names lists the available code lists.
-func (s *Set) Names() ([]string, error) {
-	entries, err := fs.ReadDir(s.fsys, s.dir)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, e := range entries {
-		if n, ok := strings.CutSuffix(e.Name(), ".txt"); ok {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	return names, nil
 }
 
 // List returns the named list, reading it on first use.

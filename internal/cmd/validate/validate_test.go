@@ -101,3 +101,27 @@ func TestRunWritesReportFile(t *testing.T) {
 		t.Errorf("temporary files left: %v", left)
 	}
 }
+
+// A large batch shows a progress bar on standard error, but only on a terminal.
+func TestProgressOnlyOnTerminal(t *testing.T) {
+	var inputs []string
+	for i := 0; i < 60; i++ {
+		inputs = append(inputs, "../../../examples/messages/evidence-request.xml")
+	}
+	for _, tty := range []bool{false, true} {
+		streams, _, _, errOut := iostreams.Test()
+		streams.SetTTY(false, tty)
+		b, err := newBatch(context.Background(), &Options{Factory: &cmdutil.Factory{IOStreams: streams}, Jobs: 2, Progress: true, Format: "text"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var in []input
+		for _, p := range inputs {
+			in = append(in, input{path: p})
+		}
+		b.run(context.Background(), in)
+		if shown := strings.Contains(errOut.String(), "validating"); shown != tty {
+			t.Errorf("terminal=%v: progress shown=%v (%q)", tty, shown, errOut.String())
+		}
+	}
+}
