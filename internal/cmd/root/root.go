@@ -3,6 +3,7 @@ package root
 
 import (
 	"github.com/oots-tools/oots/internal/cmd/build"
+	"github.com/oots-tools/oots/internal/cmd/convert"
 	"github.com/oots-tools/oots/internal/cmd/rules"
 	"github.com/oots-tools/oots/internal/cmd/validate"
 	"github.com/oots-tools/oots/internal/cmd/version"
@@ -37,6 +38,7 @@ or in a YAML configuration file given with --config (format: json, or validate.f
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
 	cmd.AddCommand(validate.NewCmdValidate(f, nil))
 	cmd.AddCommand(build.NewCmdBuild(f))
+	cmd.AddCommand(convert.NewCmdConvert(f))
 	cmd.AddCommand(rules.NewCmdRules(f))
 	cmd.AddCommand(version.NewCmdVersion(f))
 	return cmd
