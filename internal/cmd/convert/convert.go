@@ -30,6 +30,8 @@ type Options struct {
 	NoValidate bool
 	// KeepWhitespace selects the strict JSON form that also keeps indentation.
 	KeepWhitespace bool
+	// Lang is the preferred language of an HTML page.
+	Lang string
 }
 
 // NewCmdConvert builds `oots convert` with its codelist subcommand.
@@ -62,6 +64,7 @@ malformed input, or a usage error.`,
 		Example: `  oots convert request.xml -o request.json
   oots convert request.json -o request.xml
   cat response.xml | oots convert --to json -
+  oots convert --to html --lang de response.xml -o response.html
   oots convert codelist EBErrorCodes-CodeList.gc --to csv`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -69,8 +72,8 @@ malformed input, or a usage error.`,
 				return cmdutil.FlagErrorf("give one file to convert, or - for standard input")
 			}
 			opts.Input = args[0]
-			if opts.To != "" && opts.To != "json" && opts.To != "xml" {
-				return cmdutil.FlagErrorf("unknown --to %q; use json or xml", opts.To)
+			if opts.To != "" && opts.To != "json" && opts.To != "xml" && opts.To != "html" {
+				return cmdutil.FlagErrorf("unknown --to %q; use json, xml or html", opts.To)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -79,7 +82,8 @@ malformed input, or a usage error.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.To, "to", "", "output format: json or xml (default: the other one than the input)")
+	fl.StringVar(&opts.To, "to", "", "output format: json, xml or html (default: the other one of json and xml)")
+	fl.StringVar(&opts.Lang, "lang", "", "html: the language to show texts in, where the message has several (default: the message's)")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file (atomically) instead of standard output")
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "write XML made from JSON even when it is invalid")
 	fl.BoolVar(&opts.KeepWhitespace, "keep-whitespace", false, "XML to JSON: keep indentation too (a less compact form, see docs/edm-json.md)")
@@ -103,9 +107,12 @@ func run(ctx context.Context, opts *Options) error {
 		return fmt.Errorf("%s is already %s; --to %s converts nothing", name, strings.ToUpper(from), to)
 	}
 	var out []byte
-	if from == "xml" {
+	switch {
+	case to == "html":
+		out, err = toHTML(ctx, name, from, data, opts.Lang)
+	case from == "xml":
 		out, err = xmlToJSON(ctx, name, data, edmjson.Options{KeepWhitespace: opts.KeepWhitespace})
-	} else {
+	default:
 		out, err = jsonToXML(ctx, opts, name, data)
 	}
 	if err != nil {
