@@ -41,7 +41,7 @@ fmt-check:
 
 bench: build ## throughput over the shared corpus and single-file latency (results: docs/benchmarks.md)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./pkg/validate/
-	$(GO) test -run '^$$' -bench . -benchmem ./pkg/schematron/ ./pkg/xmlschema/
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/schematron/ ./pkg/xmlschema/ ./pkg/edm/ ./pkg/edmjson/
 	./scripts/bench-cli.sh $(BIN)
 
 fuzz: ## run each fuzz target for a short while
