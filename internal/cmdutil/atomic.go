@@ -20,6 +20,11 @@ func WriteFileAtomic(path string, write func(io.Writer) error) error {
 		_ = tmp.Close() // the write error is the one to report
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	// A temporary file is private (0600); the result is an ordinary file.
+	if err := tmp.Chmod(0o644); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}

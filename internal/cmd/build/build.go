@@ -38,6 +38,13 @@ type Options struct {
 	Procedure       string
 	Code            string
 	PreviewLocation string
+
+	// Evidence files (response): each becomes one evidence's attachment.
+	// Package writes message and attachments into a folder, MIME writes one
+	// multipart/related package to Output.
+	Evidence []string
+	Package  string
+	MIME     bool
 }
 
 // NewCmdBuild builds `oots build` for registration in the root command.
@@ -60,9 +67,17 @@ only adds the rest. Ids and times left out are generated (UUID v4, now).
 Every message is validated with the embedded rules before it is written; an
 invalid one is never written, and its errors are listed on standard error.
 
+With --evidence FILE (response, repeatable) each file becomes the attachment
+of one evidence: a generated cid: reference, the media type from the
+extension (.pdf, .xml, .json, .png, .jpg/.jpeg). --package DIR writes the
+message (response.xml) and the attachments into DIR; --mime writes one
+multipart/related package. Otherwise only the message is written.
+
 Exit status: 0 built, 2 the built message is invalid, 1 usage or input error.`,
 		Example: `  oots build request --from request.yaml -o request.xml
   oots build response --request request.xml --from response.yaml
+  oots build response --request request.xml --evidence birth.pdf --package out/
+  oots build response --request request.xml --evidence birth.pdf --mime -o response.mime
   oots build error --request request.xml --code EDM:ERR:0005
   oots build error --from error-preview.yaml --preview-location https://preview.example/s/1`,
 		ValidArgs: []string{KindRequest, KindResponse, KindError},
@@ -89,6 +104,9 @@ Exit status: 0 built, 2 the built message is invalid, 1 usage or input error.`,
 	fl.StringVar(&opts.Procedure, "procedure", "", "request: procedure code (code list Procedures, e.g. R1)")
 	fl.StringVar(&opts.Code, "code", "", "error: EDM error code, EDM:ERR:0001 to EDM:ERR:0008")
 	fl.StringVar(&opts.PreviewLocation, "preview-location", "", "error: where the user previews the evidence; request: the preview done")
+	fl.StringArrayVar(&opts.Evidence, "evidence", nil, "response: a file attached as one evidence (repeatable; .pdf, .xml, .json, .png, .jpg)")
+	fl.StringVar(&opts.Package, "package", "", "response with --evidence: write response.xml and the attachments into this new or empty folder")
+	fl.BoolVar(&opts.MIME, "mime", false, "response with --evidence: write one multipart/related MIME package (message and attachments)")
 	return cmd
 }
 
@@ -116,6 +134,9 @@ func checkOptions(opts *Options) error {
 	if opts.From == "-" && opts.Request == "-" {
 		return cmdutil.FlagErrorf("--from and --request cannot both read standard input")
 	}
+	if err := checkEvidenceOptions(opts); err != nil {
+		return err
+	}
 	if opts.From == "" && opts.Request == "" {
 		return cmdutil.FlagErrorf("give a description with --from (or --request for a response or error)")
 	}
@@ -123,7 +144,11 @@ func checkOptions(opts *Options) error {
 }
 
 func run(ctx context.Context, opts *Options) error {
-	data, err := buildMessage(ctx, opts)
+	atts, err := readEvidence(opts)
+	if err != nil {
+		return err
+	}
+	data, err := buildMessage(ctx, opts, atts)
 	var invalid *edm.InvalidError
 	if errors.As(err, &invalid) {
 		// Listed like a validation report; the message itself is dropped.
@@ -133,14 +158,14 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return writeOutput(opts, data)
+	return writeMessage(opts, data, atts)
 }
 
 // buildMessage assembles the message of opts.Kind: the description, then
 // what --request gives (see edm.Response.Answer: its requestId always, the
 // agents, subject and evidence type where the description has none), then
 // the flags over both.
-func buildMessage(ctx context.Context, opts *Options) ([]byte, error) {
+func buildMessage(ctx context.Context, opts *Options, atts []edm.Attachment) ([]byte, error) {
 	reqXML, err := readInput(opts, opts.Request)
 	if err != nil {
 		return nil, err
@@ -153,7 +178,7 @@ func buildMessage(ctx context.Context, opts *Options) ([]byte, error) {
 	case KindRequest:
 		return buildRequest(ctx, opts, desc)
 	case KindResponse:
-		return buildResponse(ctx, opts, reqXML, desc)
+		return buildResponse(ctx, opts, reqXML, desc, atts)
 	default:
 		return buildError(ctx, opts, reqXML, desc)
 	}
@@ -170,7 +195,7 @@ func buildRequest(ctx context.Context, opts *Options, desc []byte) ([]byte, erro
 	return r.Build(ctx)
 }
 
-func buildResponse(ctx context.Context, opts *Options, reqXML, desc []byte) ([]byte, error) {
+func buildResponse(ctx context.Context, opts *Options, reqXML, desc []byte, atts []edm.Attachment) ([]byte, error) {
 	r := &edm.Response{}
 	if err := decode(opts, desc, r); err != nil {
 		return nil, err
@@ -183,6 +208,9 @@ func buildResponse(ctx context.Context, opts *Options, reqXML, desc []byte) ([]b
 		r.Answer(info)
 	}
 	set(&r.ResponseID, opts.ID)
+	if err := r.Attach(atts); err != nil {
+		return nil, err
+	}
 	return r.Build(ctx)
 }
 
