@@ -40,6 +40,7 @@ type Options struct {
 type Page struct {
 	Lang       string
 	Title      string
+	Footer     string
 	Attributes []Field   // attributes of the root element (id, status, requestId)
 	Sections   []Section // one per slot, exception, registry object or query
 }
@@ -64,7 +65,7 @@ type Field struct {
 func HTML(doc *helium.Document, title string, opts Options) ([]byte, error) {
 	root := doc.DocumentElement()
 	r := &renderer{lang: preferredLanguage(root, opts.Lang)}
-	p := Page{Lang: r.lang, Title: title, Attributes: r.attributes(root)}
+	p := Page{Lang: r.lang, Title: title, Attributes: r.attributes(root), Footer: r.word("footer")}
 	if opts.Title != "" {
 		p.Title = opts.Title
 	}
@@ -96,7 +97,7 @@ func (r *renderer) attributes(el *helium.Element) []Field {
 	var out []Field
 	for _, a := range el.Attributes() {
 		if a.URI() == "" {
-			out = append(out, Field{Label: humanize(a.LocalName()), Value: a.Value(), Link: isLink(a.Value())})
+			out = append(out, Field{Label: r.label(a.LocalName()), Value: a.Value(), Link: isLink(a.Value())})
 		}
 	}
 	return out
@@ -109,9 +110,9 @@ func (r *renderer) sections(root *helium.Element) []Section {
 		switch {
 		case is(c, nsRIM, "Slot"):
 			name, _ := c.GetAttribute("name")
-			out = append(out, Section{Title: humanize(name), Fields: r.slotValue(c)})
+			out = append(out, Section{Title: r.label(name), Fields: r.slotValue(c)})
 		case is(c, nsRS, "Exception"):
-			out = append(out, Section{Title: "Error", Fields: r.element(c)})
+			out = append(out, Section{Title: r.word("Error"), Fields: r.element(c)})
 		case is(c, nsQuery, "ResponseOption"):
 			continue
 		default:
@@ -124,7 +125,7 @@ func (r *renderer) sections(root *helium.Element) []Section {
 // container flattens wrappers such as query:Query or rim:RegistryObjectList
 // into sections of their own.
 func (r *renderer) container(el *helium.Element) []Section {
-	title := humanize(el.LocalName())
+	title := r.label(el.LocalName())
 	if name, ok := el.GetAttribute("queryDefinition"); ok {
 		title += " (" + name + ")"
 	}
@@ -133,7 +134,7 @@ func (r *renderer) container(el *helium.Element) []Section {
 	for _, c := range children(el) {
 		if is(c, nsRIM, "Slot") {
 			name, _ := c.GetAttribute("name")
-			sec.Fields = append(sec.Fields, Field{Label: humanize(name), Children: r.slotValue(c)})
+			sec.Fields = append(sec.Fields, Field{Label: r.label(name), Children: r.slotValue(c)})
 			continue
 		}
 		if len(children(c)) > 0 && (is(c, nsRIM, "RegistryObject") || is(c, nsRIM, "ObjectRef")) {
@@ -162,7 +163,7 @@ func (r *renderer) value(sv *helium.Element) []Field {
 	case "InternationalStringValueType":
 		return []Field{r.localized(sv)}
 	case "BooleanValueType":
-		return []Field{{Label: "Value", Value: yesNo(text(first(sv, nsRIM, "Value")))}}
+		return []Field{{Label: r.word("Value"), Value: r.yesNo(text(first(sv, nsRIM, "Value")))}}
 	case "CollectionValueType":
 		var out []Field
 		for _, e := range children(sv) {
@@ -173,7 +174,7 @@ func (r *renderer) value(sv *helium.Element) []Field {
 	var out []Field
 	for _, c := range children(sv) {
 		if is(c, nsRIM, "Value") && len(children(c)) == 0 {
-			out = append(out, Field{Label: "Value", Value: text(c), Link: isLink(text(c))})
+			out = append(out, Field{Label: r.word("Value"), Value: text(c), Link: isLink(text(c))})
 			continue
 		}
 		out = append(out, r.field(c))
@@ -194,16 +195,16 @@ func (r *renderer) localized(sv *helium.Element) Field {
 		}
 	})
 	if chosen == nil {
-		return Field{Label: "Value"}
+		return Field{Label: r.word("Value")}
 	}
 	v, _ := chosen.GetAttribute("value")
 	lang, _ := chosen.GetAttributeNS("lang", nsXML)
-	return Field{Label: "Value", Value: v, Lang: r.otherLang(lang)}
+	return Field{Label: r.word("Value"), Value: v, Lang: r.otherLang(lang)}
 }
 
 // field renders any element: its text, or its children as nested fields.
 func (r *renderer) field(el *helium.Element) Field {
-	f := Field{Label: humanize(el.LocalName())}
+	f := Field{Label: r.label(el.LocalName())}
 	if kids := children(el); len(kids) > 0 {
 		f.Children = append(r.attributes(el), r.elements(kids)...)
 		return f
@@ -214,7 +215,7 @@ func (r *renderer) field(el *helium.Element) Field {
 		f.Lang = r.otherLang(lang)
 	}
 	if f.Children = withoutLang(r.attributes(el)); len(f.Children) > 0 && f.Value != "" {
-		f.Children = append([]Field{{Label: "Value", Value: f.Value, Lang: f.Lang, Link: f.Link}}, f.Children...)
+		f.Children = append([]Field{{Label: r.word("Value"), Value: f.Value, Lang: f.Lang, Link: f.Link}}, f.Children...)
 		f.Value = ""
 	}
 	return f
@@ -242,7 +243,7 @@ func (r *renderer) elements(list []*helium.Element) []Field {
 	for i, c := range list {
 		if is(c, nsRIM, "Slot") {
 			name, _ := c.GetAttribute("name")
-			out = append(out, Field{Label: humanize(name), Children: r.slotValue(c)})
+			out = append(out, Field{Label: r.label(name), Children: r.slotValue(c)})
 			continue
 		}
 		if r.hiddenTranslation(list, i) {
@@ -285,12 +286,12 @@ func valueType(el *helium.Element) string {
 	return t
 }
 
-func yesNo(v string) string {
+func (r *renderer) yesNo(v string) string {
 	switch strings.TrimSpace(v) {
 	case "true", "1":
-		return "Yes"
+		return r.word("Yes")
 	case "false", "0":
-		return "No"
+		return r.word("No")
 	}
 	return v
 }

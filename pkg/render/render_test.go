@@ -65,3 +65,18 @@ func TestHumanize(t *testing.T) {
 		}
 	}
 }
+
+// Labels follow the page language where a translation exists.
+func TestLabelsInPageLanguage(t *testing.T) {
+	page := renderFile(t, "../../examples/messages/evidence-request.xml", Options{Lang: "de"})
+	for _, want := range []string{`<html lang="de">`, "<h2>Spezifikationskennung</h2>", "<h2>Nachweisanforderer</h2>", "Nein", "Maßgeblich ist die Nachricht selbst"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("German page lacks %q", want)
+		}
+	}
+	// A language without a table keeps the English labels.
+	page = renderFile(t, "../../examples/messages/evidence-request.xml", Options{Lang: "fi"})
+	if !strings.Contains(page, "<h2>Specification identifier</h2>") {
+		t.Error("fallback to English labels missing")
+	}
+}
