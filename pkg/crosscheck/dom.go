@@ -1,6 +1,7 @@
 package crosscheck
 
 import (
+	"github.com/oots-tools/oots/pkg/xmldoc"
 	"strings"
 
 	"github.com/lestrrat-go/helium"
@@ -84,30 +85,11 @@ func slotValue(e *helium.Element, name string) (string, *helium.Element) {
 	return text(v), v
 }
 
-// text is the whitespace-trimmed character data below e. Unlike Content() it
-// leaves out comments and processing instructions: the official examples put
-// explanatory comments inside value elements.
-func text(e *helium.Element) string {
-	if e == nil {
-		return ""
-	}
-	var b strings.Builder
-	for n := range helium.Descendants(e) {
-		if n.Type() == helium.TextNode || n.Type() == helium.CDATASectionNode {
-			b.Write(n.Content())
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
+// text is the trimmed character data below e, without comments.
+func text(e *helium.Element) string { return xmldoc.Text(e) }
 
 // attr is an unqualified attribute of e, trimmed.
-func attr(e *helium.Element, name string) (string, bool) {
-	if e == nil {
-		return "", false
-	}
-	v, ok := e.GetAttribute(name)
-	return strings.TrimSpace(v), ok
-}
+func attr(e *helium.Element, name string) (string, bool) { return xmldoc.Attr(e, name) }
 
 // agent is one sdg:Agent of a requester, provider or error provider slot.
 type agent struct {

@@ -217,25 +217,7 @@ func slotValue(e *helium.Element, name string) string {
 	return text(child(slotOf(e, name), nsRIM, "Value", true))
 }
 
-// text is the trimmed character data below e, without comments (the
-// official examples put comments inside value elements).
-func text(e *helium.Element) string {
-	if e == nil {
-		return ""
-	}
-	var b strings.Builder
-	for n := range helium.Descendants(e) {
-		if n.Type() == helium.TextNode || n.Type() == helium.CDATASectionNode {
-			b.Write(n.Content())
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
+// text is the trimmed character data below e, without comments.
+func text(e *helium.Element) string { return xmldoc.Text(e) }
 
-func attrOf(e *helium.Element, name string) (string, bool) {
-	if e == nil {
-		return "", false
-	}
-	v, ok := e.GetAttribute(name)
-	return strings.TrimSpace(v), ok
-}
+func attrOf(e *helium.Element, name string) (string, bool) { return xmldoc.Attr(e, name) }
