@@ -89,3 +89,14 @@ func (r *Report) Summarize(elapsed time.Duration) {
 	}
 	r.Summary = s
 }
+
+// Fails reports whether findings make a document invalid: any error, or,
+// in a strict run, any finding at all.
+func Fails(findings []Finding, strict bool) bool {
+	for _, f := range findings {
+		if f.Severity == SeverityError || strict {
+			return true
+		}
+	}
+	return false
+}

@@ -82,3 +82,11 @@ func TestSummaryRecounted(t *testing.T) {
 		t.Errorf("summaryOf = %+v, want %+v", s, want)
 	}
 }
+
+func TestFails(t *testing.T) {
+	info := []Finding{{Severity: SeverityInfo}}
+	errs := []Finding{{Severity: SeverityWarning}, {Severity: SeverityError}}
+	if Fails(nil, true) || Fails(info, false) || !Fails(info, true) || !Fails(errs, false) {
+		t.Fatal("Fails: an error fails; other findings fail only a strict run; nothing never fails")
+	}
+}

@@ -220,6 +220,15 @@ func wrap(what string, err error) error {
 	return nil
 }
 
+// Load returns the rule set a --rules flag names: the official artefacts in
+// dir, or the embedded rules when dir is empty.
+func Load(ctx context.Context, dir string) (*RuleSet, error) {
+	if dir == "" {
+		return Embedded(ctx)
+	}
+	return LoadOfficial(ctx, dir)
+}
+
 // Official paths inside an OOTS TDD artefact folder.
 const (
 	officialDriver = "sdg/oots_driver_v1.0.0.xsd"

@@ -97,12 +97,7 @@ func (v *Validator) finish(res report.FileResult) report.FileResult {
 
 // fails reports whether findings make a document invalid.
 func (v *Validator) fails(findings []report.Finding) bool {
-	for _, f := range findings {
-		if f.Severity == report.SeverityError || v.opts.Strict {
-			return true
-		}
-	}
-	return false
+	return report.Fails(findings, v.opts.Strict)
 }
 
 func wellFormedFinding(err error) report.Finding {

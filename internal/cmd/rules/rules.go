@@ -38,7 +38,7 @@ func NewCmdRules(f *cmdutil.Factory) *cobra.Command {
 }
 
 func runList(ctx context.Context, opts *ListOptions) error {
-	rs, err := loadRuleSet(ctx, opts.Rules)
+	rs, err := validate.Load(ctx, opts.Rules)
 	if err != nil {
 		return err
 	}
@@ -61,11 +61,4 @@ func runList(ctx context.Context, opts *ListOptions) error {
 	}
 	_, err = buf.WriteTo(opts.Factory.IOStreams.Out)
 	return err
-}
-
-func loadRuleSet(ctx context.Context, dir string) (*validate.RuleSet, error) {
-	if dir == "" {
-		return validate.Embedded(ctx)
-	}
-	return validate.LoadOfficial(ctx, dir)
 }

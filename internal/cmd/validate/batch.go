@@ -28,7 +28,7 @@ type batch struct {
 }
 
 func newBatch(ctx context.Context, opts *Options) (*batch, error) {
-	rs, err := loadRuleSet(ctx, opts.Rules)
+	rs, err := validate.Load(ctx, opts.Rules)
 	if err != nil {
 		return nil, err
 	}
@@ -44,13 +44,6 @@ func newBatch(ctx context.Context, opts *Options) (*batch, error) {
 		}
 	}
 	return b, nil
-}
-
-func loadRuleSet(ctx context.Context, dir string) (*validate.RuleSet, error) {
-	if dir == "" {
-		return validate.Embedded(ctx)
-	}
-	return validate.LoadOfficial(ctx, dir)
 }
 
 func loadRequest(ctx context.Context, path string, lim xmldoc.Limits) (*helium.Document, error) {
@@ -123,18 +116,9 @@ func (b *batch) one(ctx context.Context, in input) report.FileResult {
 	res, doc := b.validator.ValidateDocument(ctx, in.path, data)
 	if b.request != nil && doc != nil && (doc.Kind == validate.EvidenceResponse || doc.Kind == validate.EvidenceError) {
 		res.Findings = append(res.Findings, crosscheck.Check(b.request, doc.Doc)...)
-		res.Valid = res.Valid && !failing(res.Findings, b.opts.Strict)
+		res.Valid = res.Valid && !report.Fails(res.Findings, b.opts.Strict)
 	}
 	return res
-}
-
-func failing(findings []report.Finding, strict bool) bool {
-	for _, f := range findings {
-		if f.Severity == report.SeverityError || strict {
-			return true
-		}
-	}
-	return false
 }
 
 // read loads a document, refusing files beyond the size limit before reading them.
@@ -174,6 +158,6 @@ func (b *batch) validateJSON(in input, data []byte) report.FileResult {
 		return res
 	}
 	res.Findings = append(res.Findings, b.json.Validate(in.path, data)...)
-	res.Valid = !failing(res.Findings, b.opts.Strict)
+	res.Valid = !report.Fails(res.Findings, b.opts.Strict)
 	return res
 }
