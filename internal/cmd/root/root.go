@@ -3,9 +3,14 @@ package root
 
 import (
 	"github.com/oots-tools/oots/internal/cmd/build"
+	"github.com/oots-tools/oots/internal/cmd/catalog"
 	"github.com/oots-tools/oots/internal/cmd/convert"
+	"github.com/oots-tools/oots/internal/cmd/mapcmd"
+	"github.com/oots-tools/oots/internal/cmd/pki"
 	"github.com/oots-tools/oots/internal/cmd/rules"
+	"github.com/oots-tools/oots/internal/cmd/sign"
 	"github.com/oots-tools/oots/internal/cmd/validate"
+	"github.com/oots-tools/oots/internal/cmd/verify"
 	"github.com/oots-tools/oots/internal/cmd/version"
 	"github.com/oots-tools/oots/internal/cmdutil"
 	"github.com/spf13/cobra"
@@ -39,6 +44,11 @@ or in a YAML configuration file given with --config (format: json, or validate.f
 	cmd.AddCommand(validate.NewCmdValidate(f, nil))
 	cmd.AddCommand(build.NewCmdBuild(f))
 	cmd.AddCommand(convert.NewCmdConvert(f))
+	cmd.AddCommand(sign.NewCmdSign(f))
+	cmd.AddCommand(verify.NewCmdVerify(f))
+	cmd.AddCommand(pki.NewCmdPKI(f))
+	cmd.AddCommand(catalog.NewCmdCatalog(f))
+	cmd.AddCommand(mapcmd.NewCmdMap(f))
 	cmd.AddCommand(rules.NewCmdRules(f))
 	cmd.AddCommand(version.NewCmdVersion(f))
 	return cmd
