@@ -494,7 +494,7 @@ func TestBuildMatchesExampleMessages(t *testing.T) {
 // ones to spaces), and characters XML cannot carry never break the document.
 func TestEscapeRoundTrip(t *testing.T) {
 	value := "a\tb\nc\r\"d\" 'e' <f> & g"
-	root := el("query:QueryRequest", textEl("rim:Value", value+"\x01")).attr("id", value)
+	root := el("query:QueryRequest", textEl("rim:Value", value+"\x01")).Attr("id", value)
 	doc := parse(t, document(root))
 	got, _ := doc.DocumentElement().GetAttribute("id")
 	if got != value {

@@ -75,8 +75,8 @@ func lookupCode(code string) (ErrorCode, bool) {
 func (r *ErrorResponse) XML() ([]byte, error) {
 	r.ResponseID = orUUID(r.ResponseID)
 	r.Exception.Timestamp = orNow(r.Exception.Timestamp)
-	root := el("query:QueryResponse").attr("status", statusFailure).attr("requestId", r.RequestID)
-	root.add(stringSlot("SpecificationIdentifier", orSpec(r.Specification)),
+	root := el("query:QueryResponse").Attr("status", statusFailure).Attr("requestId", r.RequestID)
+	root.Add(stringSlot("SpecificationIdentifier", orSpec(r.Specification)),
 		stringSlot("EvidenceResponseIdentifier", r.ResponseID),
 		anySlot("ErrorProvider", agent("sdg:Agent", r.ErrorProvider)),
 		anySlot("EvidenceRequester", agent("sdg:Agent", r.Requester)),
@@ -99,11 +99,11 @@ func (x *Exception) node() *node {
 			severity = SeverityPreviewRequired
 		}
 	}
-	n := el("rs:Exception").attr("xsi:type", typ).attr("code", x.Code).attr("severity", severity).
-		attr("message", msg).attr("detail", x.Detail)
-	n.add(dateTimeSlot("Timestamp", dateTime(x.Timestamp)))
+	n := el("rs:Exception").Attr("xsi:type", typ).Attr("code", x.Code).Attr("severity", severity).
+		Attr("message", msg).Attr("detail", x.Detail)
+	n.Add(dateTimeSlot("Timestamp", dateTime(x.Timestamp)))
 	if x.PreviewLocation != "" {
-		n.add(stringSlot("PreviewLocation", x.PreviewLocation),
+		n.Add(stringSlot("PreviewLocation", x.PreviewLocation),
 			stringSlot("PreviewMethod", or(x.PreviewMethod, "GET")),
 			intlSlot("PreviewDescription", x.PreviewDescription))
 	}

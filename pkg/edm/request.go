@@ -52,10 +52,10 @@ type ProviderClassification struct {
 func (r *Request) XML() ([]byte, error) {
 	r.ID = orURNUUID(r.ID)
 	r.IssueDateTime = orNow(r.IssueDateTime)
-	root := el("query:QueryRequest").attr("id", r.ID)
-	root.add(r.headerSlots()...)
-	root.add(el("query:ResponseOption").attr("returnType", "LeafClassWithRepositoryItem"))
-	root.add(r.query())
+	root := el("query:QueryRequest").Attr("id", r.ID)
+	root.Add(r.headerSlots()...)
+	root.Add(el("query:ResponseOption").Attr("returnType", "LeafClassWithRepositoryItem"))
+	root.Add(r.query())
 	return document(root), nil
 }
 
@@ -109,7 +109,7 @@ func (r *Request) requirements() []*node {
 	var out []*node
 	for _, q := range r.Requirements {
 		n := el("sdg:Requirement", textEl("sdg:Identifier", q.Identifier))
-		out = append(out, n.add(texts("sdg:Name", q.Names)...))
+		out = append(out, n.Add(texts("sdg:Name", q.Names)...))
 	}
 	return out
 }
@@ -121,9 +121,9 @@ func (r *Request) classifications() []*node {
 			textEl("sdg:Identifier", c.Identifier),
 			textEl("sdg:Type", c.Type),
 			textEl("sdg:ValueExpression", c.ValueExpression))
-		n.add(texts("sdg:Description", c.Descriptions)...)
+		n.Add(texts("sdg:Description", c.Descriptions)...)
 		for _, v := range c.Values {
-			n.add(el("sdg:SupportedValue", textEl("sdg:StringValue", v)))
+			n.Add(el("sdg:SupportedValue", textEl("sdg:StringValue", v)))
 		}
 		out = append(out, n)
 	}
@@ -131,8 +131,8 @@ func (r *Request) classifications() []*node {
 }
 
 func (r *Request) query() *node {
-	q := el("query:Query").attr("queryDefinition", "DocumentQuery")
-	q.add(anySlot("NaturalPerson", person("sdg:Person", r.NaturalPerson, true)),
+	q := el("query:Query").Attr("queryDefinition", "DocumentQuery")
+	q.Add(anySlot("NaturalPerson", person("sdg:Person", r.NaturalPerson, true)),
 		anySlot("LegalPerson", legalPerson(r.LegalPerson, true)),
 		anySlot("AuthorizedRepresentative", person("sdg:Person", r.AuthorizedRepresentative, true)),
 		anySlot("EvidenceRequest", evidenceType(r.EvidenceType)))
@@ -146,7 +146,7 @@ func evidenceType(t *EvidenceType) *node {
 	n := el("sdg:DataServiceEvidenceType",
 		textEl("sdg:Identifier", t.Identifier),
 		textEl("sdg:EvidenceTypeClassification", t.Classification))
-	n.add(texts("sdg:Title", t.Titles)...)
-	n.add(texts("sdg:Description", t.Descriptions)...)
-	return n.add(distribution("sdg:DistributedAs", t.DistributedAs))
+	n.Add(texts("sdg:Title", t.Titles)...)
+	n.Add(texts("sdg:Description", t.Descriptions)...)
+	return n.Add(distribution("sdg:DistributedAs", t.DistributedAs))
 }

@@ -67,17 +67,17 @@ func (r *Response) XML() ([]byte, error) {
 	}
 	r.ResponseID = orUUID(r.ResponseID)
 	r.IssueDateTime = orNow(r.IssueDateTime)
-	root := el("query:QueryResponse").attr("status", statusSuccess).attr("requestId", r.RequestID)
-	root.add(stringSlot("SpecificationIdentifier", orSpec(r.Specification)),
+	root := el("query:QueryResponse").Attr("status", statusSuccess).Attr("requestId", r.RequestID)
+	root.Add(stringSlot("SpecificationIdentifier", orSpec(r.Specification)),
 		stringSlot("EvidenceResponseIdentifier", r.ResponseID),
 		dateTimeSlot("IssueDateTime", dateTime(r.IssueDateTime)),
 		collectionSlot("EvidenceProvider", false, agents(r.Provider)),
 		anySlot("EvidenceRequester", agent("sdg:Agent", r.Requester)))
 	list := el("rim:RegistryObjectList")
 	for i := range r.Evidences {
-		list.add(r.evidence(&r.Evidences[i]))
+		list.Add(r.evidence(&r.Evidences[i]))
 	}
-	root.add(list)
+	root.Add(list)
 	return document(root), nil
 }
 
@@ -121,9 +121,9 @@ func (r *Response) evidence(e *Evidence) *node {
 	meta := el("sdg:Evidence", textEl("sdg:Identifier", e.Identifier), isAbout(subject),
 		agent("sdg:IssuingAuthority", issuer), conformantTo(typ),
 		textEl("sdg:IssuingDate", e.IssuingDate), evidenceDistribution(dist, e.Languages), validity(e.ValidityPeriod))
-	ref := el("rim:RepositoryItemRef").attr("xlink:href", e.Ref).attr("xlink:title", e.Title)
+	ref := el("rim:RepositoryItemRef").Attr("xlink:href", e.Ref).Attr("xlink:title", e.Title)
 	obj := el("rim:RegistryObject", anySlot("EvidenceMetadata", meta), ref)
-	return obj.attr("xsi:type", "rim:ExtrinsicObjectType").attr("id", e.ObjectID)
+	return obj.Attr("xsi:type", "rim:ExtrinsicObjectType").Attr("id", e.ObjectID)
 }
 
 func isAbout(s *Subject) *node {
@@ -138,8 +138,8 @@ func conformantTo(t *EvidenceType) *node {
 		return nil
 	}
 	n := el("sdg:IsConformantTo", textEl("sdg:EvidenceTypeClassification", t.Classification))
-	n.add(texts("sdg:Title", t.Titles)...)
-	return n.add(texts("sdg:Description", t.Descriptions)...)
+	n.Add(texts("sdg:Title", t.Titles)...)
+	return n.Add(texts("sdg:Description", t.Descriptions)...)
 }
 
 // evidenceDistribution is an sdg:Distribution, where the languages come
@@ -150,9 +150,9 @@ func evidenceDistribution(d *Distribution, langs []string) *node {
 	}
 	n := el("sdg:Distribution", textEl("sdg:Format", d.Format))
 	for _, l := range langs {
-		n.add(textEl("sdg:Language", l))
+		n.Add(textEl("sdg:Language", l))
 	}
-	return n.add(textEl("sdg:ConformsTo", d.ConformsTo), textEl("sdg:Transformation", d.Transformation))
+	return n.Add(textEl("sdg:ConformsTo", d.ConformsTo), textEl("sdg:Transformation", d.Transformation))
 }
 
 func validity(p *Period) *node {

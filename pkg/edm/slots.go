@@ -6,8 +6,8 @@ import "strconv"
 // write, so an absent optional value leaves no empty slot behind.
 
 func slot(name, valueType string, value ...*node) *node {
-	sv := el("rim:SlotValue", value...).attr("xsi:type", valueType)
-	return el("rim:Slot", sv).attr("name", name)
+	sv := el("rim:SlotValue", value...).Attr("xsi:type", valueType)
+	return el("rim:Slot", sv).Attr("name", name)
 }
 
 func stringSlot(name, v string) *node {
@@ -31,7 +31,7 @@ func intlSlot(name string, texts []Text) *node {
 	}
 	value := el("rim:Value")
 	for _, t := range texts {
-		value.add(el("rim:LocalizedString").attr("xml:lang", t.Lang).attr("value", t.Text))
+		value.Add(el("rim:LocalizedString").Attr("xml:lang", t.Lang).Attr("value", t.Text))
 	}
 	return slot(name, "rim:InternationalStringValueType", value)
 }
@@ -49,21 +49,20 @@ func collectionSlot(name string, setType bool, items []*node) *node {
 	if len(items) == 0 {
 		return nil
 	}
-	s := slot(name, "rim:CollectionValueType")
-	sv := s.children[0]
+	sv := el("rim:SlotValue").Attr("xsi:type", "rim:CollectionValueType")
 	if setType {
-		sv.attr("collectionType", "urn:oasis:names:tc:ebxml-regrep:CollectionType:Set")
+		sv.Attr("collectionType", "urn:oasis:names:tc:ebxml-regrep:CollectionType:Set")
 	}
 	for _, it := range items {
-		sv.add(el("rim:Element", it).attr("xsi:type", "rim:AnyValueType"))
+		sv.Add(el("rim:Element", it).Attr("xsi:type", "rim:AnyValueType"))
 	}
-	return s
+	return el("rim:Slot", sv).Attr("name", name)
 }
 
 func texts(name string, list []Text) []*node {
 	var out []*node
 	for _, t := range list {
-		out = append(out, textEl(name, t.Text).attr("lang", t.Lang))
+		out = append(out, textEl(name, t.Text).Attr("lang", t.Lang))
 	}
 	return out
 }
@@ -90,14 +89,14 @@ func agent(name string, a *Agent) *node {
 		return nil
 	}
 	n := el(name, identifier("sdg:Identifier", a.Identifier, a.SchemeID()))
-	n.add(texts("sdg:Name", a.Names)...)
-	return n.add(address("sdg:Address", a.Address), textEl("sdg:Classification", a.Classification))
+	n.Add(texts("sdg:Name", a.Names)...)
+	return n.Add(address("sdg:Address", a.Address), textEl("sdg:Classification", a.Classification))
 }
 
 func identifier(name, value, scheme string) *node {
 	n := textEl(name, value)
 	if n != nil {
-		n.attr("schemeID", scheme)
+		n.Attr("schemeID", scheme)
 	}
 	return n
 }
@@ -117,14 +116,14 @@ func person(name string, p *NaturalPerson, full bool) *node {
 	}
 	n := el(name)
 	if full {
-		n.add(textEl("sdg:LevelOfAssurance", p.LevelOfAssurance))
+		n.Add(textEl("sdg:LevelOfAssurance", p.LevelOfAssurance))
 	}
-	n.add(identifier("sdg:Identifier", p.Identifier, orEIDAS(p.Scheme)),
+	n.Add(identifier("sdg:Identifier", p.Identifier, orEIDAS(p.Scheme)),
 		textEl("sdg:FamilyName", p.FamilyName),
 		textEl("sdg:GivenName", p.GivenName),
 		textEl("sdg:DateOfBirth", p.DateOfBirth))
 	if full {
-		n.add(textEl("sdg:PlaceOfBirth", p.PlaceOfBirth),
+		n.Add(textEl("sdg:PlaceOfBirth", p.PlaceOfBirth),
 			address("sdg:CurrentAddress", p.CurrentAddress),
 			textEl("sdg:Gender", p.Gender))
 	}
@@ -137,12 +136,12 @@ func legalPerson(p *LegalPerson, full bool) *node {
 	}
 	n := el("sdg:LegalPerson")
 	if full {
-		n.add(textEl("sdg:LevelOfAssurance", p.LevelOfAssurance))
+		n.Add(textEl("sdg:LevelOfAssurance", p.LevelOfAssurance))
 	}
-	n.add(identifier("sdg:LegalPersonIdentifier", p.Identifier, orEIDAS(p.Scheme)),
+	n.Add(identifier("sdg:LegalPersonIdentifier", p.Identifier, orEIDAS(p.Scheme)),
 		textEl("sdg:LegalName", p.LegalName))
 	if full {
-		n.add(address("sdg:RegisteredAddress", p.RegisteredAddress))
+		n.Add(address("sdg:RegisteredAddress", p.RegisteredAddress))
 	}
 	return n
 }

@@ -1,0 +1,144 @@
+// Package xmlwrite builds XML documents as small element trees and
+// serialises them in one place, so escaping and indentation cannot differ
+// between the message kinds oots writes and no caller string ever reaches
+// the output raw.
+package xmlwrite
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// Node is an element with attributes and either text or child elements.
+type Node struct {
+	name     string
+	attrs    []Attr
+	text     string
+	children []*Node
+}
+
+// Attr is one attribute (or namespace declaration), written as given.
+type Attr struct{ Name, Value string }
+
+// El returns an element with the given children; nil children are skipped,
+// so optional parts can be passed as nil.
+func El(name string, children ...*Node) *Node {
+	return (&Node{name: name}).Add(children...)
+}
+
+// TextEl returns an element holding text, or nil for an empty value: an
+// empty optional element is never written, because the OOTS rules treat an
+// empty element as a wrong value.
+func TextEl(name, text string, attrs ...Attr) *Node {
+	if text == "" {
+		return nil
+	}
+	return &Node{name: name, text: text, attrs: attrs}
+}
+
+// Attr adds an attribute unless value is empty.
+func (n *Node) Attr(name, value string) *Node {
+	if value != "" {
+		n.attrs = append(n.attrs, Attr{name, value})
+	}
+	return n
+}
+
+// Add appends the non-nil children.
+func (n *Node) Add(children ...*Node) *Node {
+	for _, c := range children {
+		if c != nil {
+			n.children = append(n.children, c)
+		}
+	}
+	return n
+}
+
+// Document serialises root with an XML declaration and a four-space indent;
+// decls (namespace declarations) come first on the root element.
+func Document(root *Node, decls ...Attr) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	WriteIndented(&b, root, decls...)
+	return b.Bytes()
+}
+
+// WriteIndented serialises root without an XML declaration.
+func WriteIndented(b *bytes.Buffer, root *Node, decls ...Attr) {
+	r := *root
+	r.attrs = append(append([]Attr{}, decls...), root.attrs...)
+	r.write(b, 0)
+}
+
+func (n *Node) write(b *bytes.Buffer, depth int) {
+	indent(b, depth)
+	b.WriteByte('<')
+	b.WriteString(n.name)
+	for _, a := range n.attrs {
+		b.WriteByte(' ')
+		b.WriteString(a.Name)
+		b.WriteString(`="`)
+		escape(b, a.Value, true)
+		b.WriteByte('"')
+	}
+	switch {
+	case len(n.children) > 0:
+		b.WriteString(">\n")
+		for _, c := range n.children {
+			c.write(b, depth+1)
+		}
+		indent(b, depth)
+	case n.text != "":
+		b.WriteByte('>')
+		escape(b, n.text, false)
+	default:
+		b.WriteString("/>\n")
+		return
+	}
+	b.WriteString("</")
+	b.WriteString(n.name)
+	b.WriteString(">\n")
+}
+
+func indent(b *bytes.Buffer, depth int) {
+	for range depth {
+		b.WriteString("    ")
+	}
+}
+
+// escape writes s as character data, or as an attribute value in double
+// quotes. Only what must be escaped is, so the output stays readable (an
+// apostrophe in a name stays an apostrophe). Attribute values also escape
+// tab, newline and carriage return, which a parser would otherwise normalise
+// to spaces; characters XML 1.0 cannot carry become U+FFFD, so the document
+// always stays well-formed.
+func escape(b *bytes.Buffer, s string, inAttr bool) {
+	for _, r := range s {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '"' && inAttr:
+			b.WriteString("&quot;")
+		case r == '\r':
+			b.WriteString("&#xD;")
+		case r == '\n' && inAttr:
+			b.WriteString("&#xA;")
+		case r == '\t' && inAttr:
+			b.WriteString("&#x9;")
+		case !xmlChar(r):
+			b.WriteRune(utf8.RuneError)
+		default:
+			b.WriteRune(r)
+		}
+	}
+}
+
+// xmlChar is the XML 1.0 Char production.
+func xmlChar(r rune) bool {
+	return r == 0x9 || r == 0xA || r == 0xD ||
+		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+}
