@@ -17,53 +17,14 @@ const (
 	nsSDG   = "http://data.europa.eu/p4s"
 )
 
-func is(e *helium.Element, ns, local string) bool {
-	return e != nil && e.LocalName() == local && e.URI() == ns
-}
-
-// children lists the child elements of e named {ns}local.
-func children(e *helium.Element, ns, local string) []*helium.Element {
-	if e == nil {
-		return nil
-	}
-	var out []*helium.Element
-	for c := range helium.ChildElements(e) {
-		if is(c, ns, local) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// child is the first child element of e named {ns}local, or nil.
-func child(e *helium.Element, ns, local string) *helium.Element {
-	if cs := children(e, ns, local); len(cs) > 0 {
-		return cs[0]
-	}
-	return nil
-}
-
-// descendants lists, in document order, the elements below e named {ns}local.
-func descendants(e *helium.Element, ns, local string) []*helium.Element {
-	if e == nil {
-		return nil
-	}
-	var out []*helium.Element
-	for n := range helium.Descendants(e) {
-		if d, ok := helium.AsNode[*helium.Element](n); ok && is(d, ns, local) {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// descendant is the first element below e named {ns}local, or nil.
-func descendant(e *helium.Element, ns, local string) *helium.Element {
-	if ds := descendants(e, ns, local); len(ds) > 0 {
-		return ds[0]
-	}
-	return nil
-}
+// Short names for the xmldoc element finders, used throughout the checks.
+var (
+	is          = xmldoc.Is
+	children    = xmldoc.Children
+	child       = xmldoc.Child
+	descendants = xmldoc.Descendants
+	descendant  = xmldoc.Descendant
+)
 
 // slot is the rim:Slot child of e with the given name, or nil.
 func slot(e *helium.Element, name string) *helium.Element {
