@@ -1,0 +1,279 @@
+package as4
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/textproto"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// Payload is one business document of a user message: the EDM message
+// itself or an attachment, as bytes after decompression.
+type Payload struct {
+	ContentID string // without angle brackets or "cid:"
+	MediaType string
+	Compress  bool // sent gzip-compressed (CompressionType application/gzip)
+	Data      []byte
+	// Properties are extra part properties (PayloadName, ...).
+	Properties []Property
+}
+
+// Limits bound what an incoming message may cost.
+type Limits struct {
+	MaxBytes int64 // whole multipart body, and each decompressed payload
+	MaxParts int
+}
+
+// DefaultLimits suit OOTS exchanges: evidences are documents, not archives.
+var DefaultLimits = Limits{MaxBytes: 64 << 20, MaxParts: 32}
+
+// Message is a received (or built) AS4 message: its header and payloads.
+type Message struct {
+	Header   *Header
+	Envelope []byte
+	Payloads []Payload
+}
+
+// Payload returns the payload with the given cid: URI or content id.
+func (m *Message) Payload(ref string) (Payload, bool) {
+	id := strings.TrimPrefix(ref, "cid:")
+	for _, p := range m.Payloads {
+		if p.ContentID == id {
+			return p, true
+		}
+	}
+	return Payload{}, false
+}
+
+// Encode writes the user message with its payloads as one multipart/related
+// entity: the SOAP envelope first (the "start" part), then one part per
+// payload with the Content-ID its eb:PartInfo refers to. It fills in
+// m.Parts from the payloads and returns the Content-Type to send.
+func Encode(w io.Writer, m *UserMessage, payloads []Payload) (string, error) {
+	m.Parts = m.Parts[:0]
+	for _, p := range payloads {
+		if p.ContentID == "" {
+			return "", errors.New("as4: payload without Content-ID")
+		}
+		props := append([]Property{{Name: PropMimeType, Value: p.MediaType}}, p.Properties...)
+		if p.Compress {
+			props = append(props, Property{Name: PropCompressionType, Value: CompressionGzip})
+		}
+		m.Parts = append(m.Parts, PartInfo{Href: "cid:" + p.ContentID, Properties: props})
+	}
+	if err := m.Check(); err != nil {
+		return "", err
+	}
+	return encodeParts(w, EnvelopeXML(m), payloads)
+}
+
+// EncodeSignal writes signal messages (receipts, errors) as a
+// multipart/related entity with the envelope as its only part.
+func EncodeSignal(w io.Writer, signals ...SignalMessage) (string, error) {
+	return encodeParts(w, EnvelopeXML(nil, signals...), nil)
+}
+
+func encodeParts(w io.Writer, envelope []byte, payloads []Payload) (string, error) {
+	mw := multipart.NewWriter(w)
+	rootID := "root." + uuid.NewString() + "@oots"
+	if err := writePart(mw, rootID, `application/soap+xml; charset=UTF-8`, "binary", envelope); err != nil {
+		return "", err
+	}
+	for _, p := range payloads {
+		data := p.Data
+		if p.Compress {
+			var err error
+			if data, err = gzipBytes(p.Data); err != nil {
+				return "", err
+			}
+		}
+		ct := p.MediaType
+		if p.Compress {
+			ct = CompressionGzip
+		}
+		if err := writePart(mw, p.ContentID, ct, "binary", data); err != nil {
+			return "", err
+		}
+	}
+	if err := mw.Close(); err != nil {
+		return "", err
+	}
+	return mime.FormatMediaType("multipart/related", map[string]string{
+		"type": "application/soap+xml", "boundary": mw.Boundary(), "start": "<" + rootID + ">",
+	}), nil
+}
+
+func writePart(mw *multipart.Writer, id, contentType, encoding string, data []byte) error {
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Transfer-Encoding", encoding)
+	h.Set("Content-ID", "<"+id+">")
+	pw, err := mw.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	_, err = pw.Write(data)
+	return err
+}
+
+func gzipBytes(data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Decode reads a multipart/related AS4 message (or a bare SOAP envelope),
+// parses its header and matches every eb:PartInfo to its MIME part: a part
+// the header does not list, or a listed part that is missing, is an
+// EBMS:0007 MimeInconsistency; compressed payloads are inflated within the
+// limits (EBMS:0303 when they cannot be).
+func Decode(ctx context.Context, contentType string, body io.Reader, lim Limits) (*Message, error) {
+	raw, err := readLimited(body, lim.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	mediaType, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return nil, ErrMimeInconsistency.With("", fmt.Sprintf("Content-Type %q: %v", contentType, err))
+	}
+	var envelope []byte
+	parts := map[string][]byte{}
+	switch mediaType {
+	case "application/soap+xml":
+		envelope = raw
+	case "multipart/related":
+		envelope, parts, err = splitParts(raw, params, lim)
+		if err != nil {
+			return nil, err
+		}
+	default:
+		return nil, ErrMimeInconsistency.With("", "Content-Type "+mediaType+" is neither multipart/related nor application/soap+xml")
+	}
+	h, err := ParseHeader(ctx, envelope)
+	if err != nil {
+		return nil, err
+	}
+	msg := &Message{Header: h, Envelope: envelope}
+	if h.User != nil {
+		if msg.Payloads, err = matchParts(h.User, parts, lim); err != nil {
+			return nil, err
+		}
+	}
+	return msg, nil
+}
+
+func readLimited(r io.Reader, max int64) ([]byte, error) {
+	if max <= 0 {
+		max = DefaultLimits.MaxBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, ErrOther.With("", fmt.Sprintf("message larger than the limit of %d bytes", max))
+	}
+	return data, nil
+}
+
+// splitParts returns the start part (the envelope) and the other parts by
+// Content-ID.
+func splitParts(raw []byte, params map[string]string, lim Limits) ([]byte, map[string][]byte, error) {
+	boundary := params["boundary"]
+	if boundary == "" {
+		return nil, nil, ErrMimeInconsistency.With("", "multipart/related without a boundary")
+	}
+	start := strings.Trim(params["start"], "<>")
+	mr := multipart.NewReader(bytes.NewReader(raw), boundary)
+	var envelope []byte
+	parts := map[string][]byte{}
+	for n := 0; ; n++ {
+		p, err := mr.NextRawPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, ErrMimeInconsistency.With("", err.Error())
+		}
+		if lim.MaxParts > 0 && n >= lim.MaxParts {
+			return nil, nil, ErrMimeInconsistency.With("", fmt.Sprintf("more than %d MIME parts", lim.MaxParts))
+		}
+		data, err := io.ReadAll(p)
+		if err != nil {
+			return nil, nil, ErrMimeInconsistency.With("", err.Error())
+		}
+		id := strings.Trim(p.Header.Get("Content-Id"), "<> ")
+		if envelope == nil && (id == start || start == "") {
+			envelope = data
+			continue
+		}
+		if _, dup := parts[id]; dup || id == "" {
+			return nil, nil, ErrMimeInconsistency.With("", fmt.Sprintf("MIME part with a missing or repeated Content-ID %q", id))
+		}
+		parts[id] = data
+	}
+	if envelope == nil {
+		return nil, nil, ErrMimeInconsistency.With("", "no SOAP envelope part (start "+start+")")
+	}
+	return envelope, parts, nil
+}
+
+func matchParts(m *UserMessage, parts map[string][]byte, lim Limits) ([]Payload, error) {
+	var out []Payload
+	for _, info := range m.Parts {
+		id, ok := strings.CutPrefix(info.Href, "cid:")
+		if !ok {
+			return nil, ErrMimeInconsistency.With(m.MessageID, fmt.Sprintf("eb:PartInfo href %q is not a cid: reference", info.Href))
+		}
+		data, ok := parts[id]
+		if !ok {
+			return nil, ErrMimeInconsistency.With(m.MessageID, "no MIME part for "+info.Href)
+		}
+		delete(parts, id)
+		p := Payload{ContentID: id, MediaType: info.Property(PropMimeType), Data: data}
+		for _, prop := range info.Properties {
+			if prop.Name != PropMimeType && prop.Name != PropCompressionType {
+				p.Properties = append(p.Properties, prop)
+			}
+		}
+		if info.Property(PropCompressionType) == CompressionGzip {
+			var err error
+			if p.Data, err = gunzip(data, lim.MaxBytes); err != nil {
+				return nil, ErrDecompression.With(m.MessageID, info.Href+": "+err.Error())
+			}
+			p.Compress = true
+		}
+		out = append(out, p)
+	}
+	for id := range parts {
+		return nil, ErrMimeInconsistency.With(m.MessageID, "MIME part <"+id+"> is not listed in eb:PayloadInfo")
+	}
+	return out, nil
+}
+
+func gunzip(data []byte, max int64) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close() //nolint:errcheck // reading only
+	out, err := readLimited(zr, max)
+	if err != nil {
+		return nil, fmt.Errorf("inflated payload: %w", err)
+	}
+	return out, nil
+}
