@@ -50,9 +50,8 @@ func structureViolations(t *testing.T, data []byte) []xmlschema.Violation {
 }
 
 func TestBuiltHeadersFollowTheEbMSSchema(t *testing.T) {
-	req := NewRequest(route(), "oots-edm:v1.0", now)
-	var b bytes.Buffer
-	if _, err := Encode(&b, req, payloads()); err != nil {
+	req, err := WithPayloads(NewRequest(route(), "oots-edm:v1.0", now), payloads())
+	if err != nil {
 		t.Fatal(err)
 	}
 	reply := NewReply(req, ActionResponse, now)
@@ -194,6 +193,10 @@ func TestDecodeRefusesInconsistentMessages(t *testing.T) {
 			return ct, b.Bytes()
 		}
 		// Re-encode with a header that no longer matches the parts.
+		req, err = WithPayloads(req, ps)
+		if err != nil {
+			t.Fatal(err)
+		}
 		ps = edit(req, ps)
 		b.Reset()
 		ct, err = encodeParts(&b, EnvelopeXML(req), ps)

@@ -55,24 +55,36 @@ func (m *Message) Payload(ref string) (Payload, bool) {
 
 // Encode writes the user message with its payloads as one multipart/related
 // entity: the SOAP envelope first (the "start" part), then one part per
-// payload with the Content-ID its eb:PartInfo refers to. It fills in
-// m.Parts from the payloads and returns the Content-Type to send.
+// payload with the Content-ID its eb:PartInfo refers to. The header's
+// PayloadInfo is made from the payloads (m itself is not changed, so one
+// message may be sent from several goroutines); it returns the Content-Type
+// to send.
 func Encode(w io.Writer, m *UserMessage, payloads []Payload) (string, error) {
-	m.Parts = m.Parts[:0]
+	withParts, err := WithPayloads(m, payloads)
+	if err != nil {
+		return "", err
+	}
+	if err := withParts.Check(); err != nil {
+		return "", err
+	}
+	return encodeParts(w, EnvelopeXML(withParts), payloads)
+}
+
+// WithPayloads returns a copy of m whose PayloadInfo lists the payloads.
+func WithPayloads(m *UserMessage, payloads []Payload) (*UserMessage, error) {
+	c := *m
+	c.Parts = nil
 	for _, p := range payloads {
 		if p.ContentID == "" {
-			return "", errors.New("as4: payload without Content-ID")
+			return nil, errors.New("as4: payload without Content-ID")
 		}
 		props := append([]Property{{Name: PropMimeType, Value: p.MediaType}}, p.Properties...)
 		if p.Compress {
 			props = append(props, Property{Name: PropCompressionType, Value: CompressionGzip})
 		}
-		m.Parts = append(m.Parts, PartInfo{Href: "cid:" + p.ContentID, Properties: props})
+		c.Parts = append(c.Parts, PartInfo{Href: "cid:" + p.ContentID, Properties: props})
 	}
-	if err := m.Check(); err != nil {
-		return "", err
-	}
-	return encodeParts(w, EnvelopeXML(m), payloads)
+	return &c, nil
 }
 
 // EncodeSignal writes signal messages (receipts, errors) as a
