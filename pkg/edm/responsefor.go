@@ -174,30 +174,15 @@ func readTexts(e *helium.Element, local string) []Text {
 	return out
 }
 
-func is(e *helium.Element, ns, local string) bool {
-	return e != nil && e.LocalName() == local && e.URI() == ns
-}
+var is = xmldoc.Is
 
 // child is the first child element of e named {ns}local, or with deep the
 // first such descendant; nil when there is none.
 func child(e *helium.Element, ns, local string, deep bool) *helium.Element {
-	if e == nil {
-		return nil
+	if deep {
+		return xmldoc.Descendant(e, ns, local)
 	}
-	if !deep {
-		for c := range helium.ChildElements(e) {
-			if is(c, ns, local) {
-				return c
-			}
-		}
-		return nil
-	}
-	for n := range helium.Descendants(e) {
-		if d, ok := helium.AsNode[*helium.Element](n); ok && is(d, ns, local) {
-			return d
-		}
-	}
-	return nil
+	return xmldoc.Child(e, ns, local)
 }
 
 // slotOf is the rim:Slot child of e with the given name, or nil.
