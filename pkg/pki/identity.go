@@ -15,6 +15,9 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 )
 
+// ErrPassword means a PKCS#12 file could not be opened with the password given.
+var ErrPassword = errors.New("wrong PKCS#12 password")
+
 // Identity is a signing key with its certificate and the certificates that
 // chain it to a trust anchor.
 type Identity struct {
@@ -73,6 +76,9 @@ func isPKCS12(path string, data []byte) bool {
 
 func decodePKCS12(data []byte, password string) (*Identity, error) {
 	key, cert, chain, err := pkcs12.DecodeChain(data, password)
+	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
+		return nil, fmt.Errorf("%w (give the right one with --password or OOTS_PASSWORD)", ErrPassword)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading PKCS#12: %w", err)
 	}
