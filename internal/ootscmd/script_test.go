@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/oots-tools/oots/internal/conformance"
+	"github.com/oots-tools/oots/pkg/regrep/regreptest"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -30,6 +31,9 @@ func TestScripts(t *testing.T) {
 	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"regrep-serve": regreptest.ScriptServe, // a local EB / DSD serving the shared captures
+		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)
 			env.Setenv("OOTS_SPEC", spec)
