@@ -4,6 +4,9 @@ BIN       ?= bin/oots
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -s -w -X github.com/oots-tools/oots/internal/ootscmd.version=$(VERSION)
 BENCHTIME ?= 3x
+# Minimising every new interesting input of a large XML seed can take the
+# whole budget; a short minimisation keeps the fuzzers fuzzing.
+FUZZFLAGS ?= -fuzztime 30s -fuzzminimizetime 2s
 
 .PHONY: help build install examples test test-short vet fmt-check lint bench fuzz docs clean
 
@@ -42,11 +45,19 @@ fmt-check:
 bench: build ## throughput over the shared corpus and single-file latency (results: docs/benchmarks.md)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./pkg/validate/
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/schematron/ ./pkg/xmlschema/ ./pkg/edm/ ./pkg/edmjson/
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/dsig/ ./pkg/jades/ ./pkg/pki/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./pkg/catalog/ ./pkg/regrep/
 	./scripts/bench-cli.sh $(BIN)
 
 fuzz: ## run each fuzz target for a short while
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./pkg/xmldoc/
-	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime 30s ./pkg/schematron/
+	$(GO) test -run '^$$' -fuzz FuzzParse $(FUZZFLAGS) ./pkg/xmldoc/
+	$(GO) test -run '^$$' -fuzz FuzzCompile $(FUZZFLAGS) ./pkg/schematron/
+	$(GO) test -run '^$$' -fuzz FuzzVerify $(FUZZFLAGS) ./pkg/dsig/
+	$(GO) test -run '^$$' -fuzz 'FuzzParse$$' $(FUZZFLAGS) ./pkg/jades/
+	$(GO) test -run '^$$' -fuzz FuzzReadHeaders $(FUZZFLAGS) ./pkg/jades/
+	$(GO) test -run '^$$' -fuzz FuzzImportXML $(FUZZFLAGS) ./pkg/catalog/
+	$(GO) test -run '^$$' -fuzz FuzzParseMessage $(FUZZFLAGS) ./pkg/regrep/
+	$(GO) test -run '^$$' -fuzz FuzzDecode $(FUZZFLAGS) ./pkg/as4/
 
 docs: ## regenerate the command reference in docs/reference
 	$(GO) run ./internal/gendocs docs/reference
