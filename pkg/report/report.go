@@ -43,6 +43,10 @@ type FileResult struct {
 	Kind     string    `json:"kind"`
 	Valid    bool      `json:"valid"`
 	Findings []Finding `json:"findings"`
+	// Signature is set when the document carries an enveloped XML signature,
+	// which validation sets aside (the rules apply to the signed content);
+	// it says where the signature is. Validation does not verify it.
+	Signature string `json:"signature,omitempty"`
 	// Error is set when the document could not be checked at all (unreadable file).
 	Error string `json:"error,omitempty"`
 }

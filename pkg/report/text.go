@@ -94,6 +94,9 @@ func (t textWriter) file(f *FileResult) {
 	if f.Error != "" {
 		t.ew.printf("  %s  %s\n", t.p.err.Sprint("cannot check:"), clean(f.Error))
 	}
+	if f.Signature != "" && !t.opts.Quiet {
+		t.ew.printf("  note: %s set aside; the rules checked the signed content (verify the signature with 'oots verify xml')\n", clean(f.Signature))
+	}
 	for _, x := range byLayer(f.Findings) {
 		t.finding(f.Path, &x)
 	}

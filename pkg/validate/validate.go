@@ -72,6 +72,7 @@ func (v *Validator) ValidateDocument(ctx context.Context, path string, data []by
 		kind = Detect(doc)
 	}
 	res.Kind = string(kind)
+	res.Signature = setAsideSignature(doc)
 	if kind == Unknown {
 		res.Findings = append(res.Findings, unknownKindFinding(doc))
 		return v.finish(res), &Document{Doc: doc, Kind: kind}
@@ -88,6 +89,29 @@ func (v *Validator) ValidateDocument(ctx context.Context, path string, data []by
 		}
 	}
 	return v.finish(res), &Document{Doc: doc, Kind: kind}
+}
+
+// nsDSig is the XML-DSig namespace.
+const nsDSig = "http://www.w3.org/2000/09/xmldsig#"
+
+// setAsideSignature removes an enveloped ds:Signature that is the last
+// child element of the document element and says where it was ("" when
+// there is none). The enveloped-signature transform defines the signed
+// content as the document without that element, and the OOTS schemas leave
+// no place for it: so the rules check exactly what was signed. Signatures
+// anywhere else stay and are reported by the schema as usual.
+func setAsideSignature(doc *helium.Document) string {
+	root := doc.DocumentElement()
+	var last *helium.Element
+	for c := range helium.ChildElements(root) {
+		last = c
+	}
+	if !xmldoc.Is(last, nsDSig, "Signature") {
+		return ""
+	}
+	note := fmt.Sprintf("enveloped ds:Signature at line %d", last.Line())
+	helium.UnlinkNode(last)
+	return note
 }
 
 func (v *Validator) finish(res report.FileResult) report.FileResult {
