@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -149,20 +148,7 @@ func sniff(data []byte, name string) string {
 
 // readInput reads a file or standard input; name is what messages call it.
 func readInput(f *cmdutil.Factory, path string) (data []byte, name string, err error) {
-	if path == "-" {
-		data, err = io.ReadAll(f.IOStreams.In)
-		name = "<stdin>"
-	} else {
-		data, err = os.ReadFile(path)
-		name = path
-	}
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, name, fmt.Errorf("%s: no such file", name)
-		}
-		return nil, name, fmt.Errorf("reading %s: %w", name, err)
-	}
-	return data, name, nil
+	return cmdutil.ReadInput(f.IOStreams.In, path, 0)
 }
 
 func xmlToJSON(ctx context.Context, name string, data []byte, jopts edmjson.Options) ([]byte, error) {

@@ -2,10 +2,8 @@ package sign
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -82,7 +80,7 @@ Exit status: 0 signed, 1 unreadable input or key, or a usage error.`,
 }
 
 func runSignJWS(opts *JWSOptions) error {
-	payload, name, err := readJWSPayload(opts.Factory, opts.Input)
+	payload, name, err := cmdutil.ReadInput(opts.Factory.IOStreams.In, opts.Input, jades.MaxPayload)
 	if err != nil {
 		return err
 	}
@@ -107,25 +105,4 @@ func runSignJWS(opts *JWSOptions) error {
 		return write(opts.Factory.IOStreams.Out)
 	}
 	return cmdutil.WriteFileAtomic(opts.Output, write)
-}
-
-// readJWSPayload reads a file or standard input; name is what messages call it.
-func readJWSPayload(f *cmdutil.Factory, path string) (data []byte, name string, err error) {
-	if path == "-" {
-		data, err = io.ReadAll(io.LimitReader(f.IOStreams.In, jades.MaxPayload+1))
-		name = "<stdin>"
-	} else {
-		data, err = os.ReadFile(path)
-		name = path
-	}
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, name, fmt.Errorf("%s: no such file", name)
-		}
-		return nil, name, fmt.Errorf("reading %s: %w", name, err)
-	}
-	if len(data) > jades.MaxPayload {
-		return nil, name, fmt.Errorf("%s: larger than %d bytes", name, jades.MaxPayload)
-	}
-	return data, name, nil
 }

@@ -116,17 +116,9 @@ func runXML(ctx context.Context, opts *XMLOptions) error {
 }
 
 func signEnvelopedXML(ctx context.Context, opts *XMLOptions, id *pki.Identity, signOpts dsig.SignOptions) ([]byte, error) {
-	name := opts.Inputs[0]
-	var data []byte
-	var err error
-	if name == "-" {
-		name = "<stdin>"
-		data, err = io.ReadAll(opts.Factory.IOStreams.In)
-	} else {
-		data, err = os.ReadFile(name)
-	}
+	data, name, err := cmdutil.ReadInput(opts.Factory.IOStreams.In, opts.Inputs[0], 0)
 	if err != nil {
-		return nil, xmlReadError(name, err)
+		return nil, err
 	}
 	out, err := dsig.SignEnveloped(ctx, data, id, signOpts)
 	if err != nil {

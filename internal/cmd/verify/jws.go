@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -166,20 +165,7 @@ func checkedAt(o jades.VerifyOptions) time.Time {
 
 // readSignatureInput reads a file or standard input; name is what messages call it.
 func readSignatureInput(f *cmdutil.Factory, path string) (data []byte, name string, err error) {
-	if path == "-" {
-		data, err = io.ReadAll(io.LimitReader(f.IOStreams.In, jades.MaxCompact+1))
-		name = "<stdin>"
-	} else {
-		data, err = os.ReadFile(path)
-		name = path
-	}
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, name, fmt.Errorf("%s: no such file", name)
-		}
-		return nil, name, fmt.Errorf("reading %s: %w", name, err)
-	}
-	return data, name, nil
+	return cmdutil.ReadInput(f.IOStreams.In, path, jades.MaxCompact)
 }
 
 // signatureReport is the JSON report of verify jws and verify cs-response

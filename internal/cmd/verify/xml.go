@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -123,17 +121,11 @@ func runXML(ctx context.Context, opts *XMLOptions) error {
 // readSignedXML reads the signed document; files resolves the References of a
 // detached signature, relative to its folder (none for standard input).
 func readSignedXML(opts *XMLOptions) (data []byte, name string, files fs.FS, err error) {
-	if opts.Input == "-" {
-		data, err = io.ReadAll(opts.Factory.IOStreams.In)
-		return data, "<stdin>", nil, err
+	data, name, err = cmdutil.ReadInput(opts.Factory.IOStreams.In, opts.Input, 0)
+	if err != nil || opts.Input == "-" {
+		return data, name, nil, err
 	}
-	data, err = os.ReadFile(opts.Input)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, opts.Input, nil, fmt.Errorf("%s: no such file", opts.Input)
-	} else if err != nil {
-		return nil, opts.Input, nil, fmt.Errorf("reading %s: %w", opts.Input, err)
-	}
-	return data, opts.Input, os.DirFS(filepath.Dir(opts.Input)), nil
+	return data, name, os.DirFS(filepath.Dir(opts.Input)), nil
 }
 
 func writeXMLVerdict(opts *XMLOptions, name string, res *dsig.Result, verr error) error {
