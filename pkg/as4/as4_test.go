@@ -199,7 +199,11 @@ func TestDecodeRefusesInconsistentMessages(t *testing.T) {
 		}
 		ps = edit(req, ps)
 		b.Reset()
-		ct, err = encodeParts(&b, EnvelopeXML(req), ps)
+		parts, err := wireParts(ps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, err = encodeParts(&b, EnvelopeXML(req), parts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -131,11 +131,17 @@ type Receipt struct {
 	Parts []PartDigest
 }
 
-// PartDigest is the SHA-256 (base64) of one received part: the SOAP
-// envelope (URI "#envelope") or a payload (its cid: URI).
+// PartDigest is the digest (base64) of one received part. For an unsigned
+// message it is the SHA-256 of the SOAP envelope (URI "#envelope") or of a
+// payload (its cid: URI); for a signed message it copies one ds:Reference
+// of the message's signature, with its transforms and digest method.
 type PartDigest struct {
 	URI    string
 	Digest string
+	// DigestMethod is the algorithm URI; empty means SHA-256.
+	DigestMethod string
+	// Transforms are the ds:Transform algorithms of the Reference, in order.
+	Transforms []string
 }
 
 // Error is an ebMS error (eb:Error) in a signal message.

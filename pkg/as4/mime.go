@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -40,6 +41,34 @@ type Message struct {
 	Header   *Header
 	Envelope []byte
 	Payloads []Payload
+
+	// parsed is the tree of a decoded envelope; wire holds the payload
+	// parts by Content-ID as they arrived (compressed), which is what an
+	// attachment Reference digests; signed is set once the signature verified.
+	parsed *parsedEnvelope
+	wire   map[string][]byte
+	signed *verifiedSignature
+}
+
+// release hands the parsed tree back to helium's pools once the header
+// is read and the signature verified: a node parses thousands of envelopes
+// per second, and the tree's slabs are most of what each parse allocates.
+// The Header and payloads are copies and stay valid.
+func (m *Message) release() {
+	if m.parsed != nil {
+		m.parsed.doc.Free()
+		m.parsed = nil
+	}
+}
+
+// Signer is the certificate that signed a received message, once
+// Security.Verify (or a Server with Security) accepted it; nil when the
+// message was not signed or not verified.
+func (m *Message) Signer() *x509.Certificate {
+	if m == nil || m.signed == nil {
+		return nil
+	}
+	return m.signed.signer
 }
 
 // Payload returns the payload with the given cid: URI or content id.
@@ -58,16 +87,9 @@ func (m *Message) Payload(ref string) (Payload, bool) {
 // payload with the Content-ID its eb:PartInfo refers to. The header's
 // PayloadInfo is made from the payloads (m itself is not changed, so one
 // message may be sent from several goroutines); it returns the Content-Type
-// to send.
+// to send. The message is not signed: Security.Encode signs.
 func Encode(w io.Writer, m *UserMessage, payloads []Payload) (string, error) {
-	withParts, err := WithPayloads(m, payloads)
-	if err != nil {
-		return "", err
-	}
-	if err := withParts.Check(); err != nil {
-		return "", err
-	}
-	return encodeParts(w, EnvelopeXML(withParts), payloads)
+	return (*Security)(nil).Encode(w, m, payloads)
 }
 
 // WithPayloads returns a copy of m whose PayloadInfo lists the payloads.
@@ -93,25 +115,38 @@ func EncodeSignal(w io.Writer, signals ...SignalMessage) (string, error) {
 	return encodeParts(w, EnvelopeXML(nil, signals...), nil)
 }
 
-func encodeParts(w io.Writer, envelope []byte, payloads []Payload) (string, error) {
+// wirePart is a payload as it goes on the wire: compressed when asked.
+type wirePart struct {
+	id, contentType string
+	data            []byte
+}
+
+// wireParts prepares the MIME parts of the payloads. They are made once per
+// message: the signature digests these very bytes.
+func wireParts(payloads []Payload) ([]wirePart, error) {
+	parts := make([]wirePart, 0, len(payloads))
+	for _, p := range payloads {
+		wp := wirePart{id: p.ContentID, contentType: p.MediaType, data: p.Data}
+		if p.Compress {
+			var err error
+			if wp.data, err = gzipBytes(p.Data); err != nil {
+				return nil, err
+			}
+			wp.contentType = CompressionGzip
+		}
+		parts = append(parts, wp)
+	}
+	return parts, nil
+}
+
+func encodeParts(w io.Writer, envelope []byte, parts []wirePart) (string, error) {
 	mw := multipart.NewWriter(w)
 	rootID := "root." + uuid.NewString() + "@oots"
 	if err := writePart(mw, rootID, `application/soap+xml; charset=UTF-8`, "binary", envelope); err != nil {
 		return "", err
 	}
-	for _, p := range payloads {
-		data := p.Data
-		if p.Compress {
-			var err error
-			if data, err = gzipBytes(p.Data); err != nil {
-				return "", err
-			}
-		}
-		ct := p.MediaType
-		if p.Compress {
-			ct = CompressionGzip
-		}
-		if err := writePart(mw, p.ContentID, ct, "binary", data); err != nil {
+	for _, p := range parts {
+		if err := writePart(mw, p.id, p.contentType, "binary", p.data); err != nil {
 			return "", err
 		}
 	}
@@ -175,15 +210,17 @@ func Decode(ctx context.Context, contentType string, body io.Reader, lim Limits)
 	default:
 		return nil, ErrMimeInconsistency.With("", "Content-Type "+mediaType+" is neither multipart/related nor application/soap+xml")
 	}
-	h, err := ParseHeader(ctx, envelope)
+	h, parsed, err := parseEnvelope(ctx, envelope)
 	if err != nil {
 		return nil, err
 	}
-	msg := &Message{Header: h, Envelope: envelope}
+	msg := &Message{Header: h, Envelope: envelope, parsed: parsed, wire: parts}
 	if h.User != nil {
 		if msg.Payloads, err = matchParts(h.User, parts, lim); err != nil {
 			return nil, err
 		}
+	} else if len(parts) > 0 {
+		return nil, ErrMimeInconsistency.With("", "a signal message carries payload parts")
 	}
 	return msg, nil
 }
@@ -246,16 +283,17 @@ func splitParts(raw []byte, params map[string]string, lim Limits) ([]byte, map[s
 
 func matchParts(m *UserMessage, parts map[string][]byte, lim Limits) ([]Payload, error) {
 	var out []Payload
+	listed := make(map[string]bool, len(m.Parts))
 	for _, info := range m.Parts {
 		id, ok := strings.CutPrefix(info.Href, "cid:")
 		if !ok {
 			return nil, ErrMimeInconsistency.With(m.MessageID, fmt.Sprintf("eb:PartInfo href %q is not a cid: reference", info.Href))
 		}
 		data, ok := parts[id]
-		if !ok {
+		if !ok || listed[id] {
 			return nil, ErrMimeInconsistency.With(m.MessageID, "no MIME part for "+info.Href)
 		}
-		delete(parts, id)
+		listed[id] = true
 		p := Payload{ContentID: id, MediaType: info.Property(PropMimeType), Data: data}
 		for _, prop := range info.Properties {
 			if prop.Name != PropMimeType && prop.Name != PropCompressionType {
@@ -272,7 +310,9 @@ func matchParts(m *UserMessage, parts map[string][]byte, lim Limits) ([]Payload,
 		out = append(out, p)
 	}
 	for id := range parts {
-		return nil, ErrMimeInconsistency.With(m.MessageID, "MIME part <"+id+"> is not listed in eb:PayloadInfo")
+		if !listed[id] {
+			return nil, ErrMimeInconsistency.With(m.MessageID, "MIME part <"+id+"> is not listed in eb:PayloadInfo")
+		}
 	}
 	return out, nil
 }

@@ -71,12 +71,19 @@ func NewReply(req *UserMessage, action string, now time.Time) *UserMessage {
 	return m
 }
 
-// NewReceipt acknowledges msg with the SHA-256 digests of its envelope and
-// of every payload as received.
+// NewReceipt acknowledges msg. A verified signed message is acknowledged
+// with the References of its signature (non-repudiation of receipt: the
+// sender can prove what was received); an unsigned one with the SHA-256
+// digests of its envelope and of every payload as received.
 func NewReceipt(msg *Message, now time.Time) SignalMessage {
-	r := &Receipt{Parts: []PartDigest{{URI: "#envelope", Digest: digest(msg.Envelope)}}}
-	for _, p := range msg.Payloads {
-		r.Parts = append(r.Parts, PartDigest{URI: "cid:" + p.ContentID, Digest: digest(p.Data)})
+	r := &Receipt{}
+	if msg.signed != nil {
+		r.Parts = append(r.Parts, msg.signed.references...)
+	} else {
+		r.Parts = []PartDigest{{URI: "#envelope", Digest: digest(msg.Envelope)}}
+		for _, p := range msg.Payloads {
+			r.Parts = append(r.Parts, PartDigest{URI: "cid:" + p.ContentID, Digest: digest(p.Data)})
+		}
 	}
 	return SignalMessage{MessageID: NewMessageID(), RefToMessageID: msg.Header.User.MessageID, Timestamp: now, Receipt: r}
 }

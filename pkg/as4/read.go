@@ -23,24 +23,58 @@ var ErrNoMessaging = errors.New("no eb:Messaging header")
 // ParseHeader reads the eb:Messaging header of a SOAP 1.2 envelope or of a
 // standalone eb:Messaging document, parsed with the hardened limits.
 func ParseHeader(ctx context.Context, data []byte) (*Header, error) {
+	h, _, err := parseEnvelope(ctx, data)
+	return h, err
+}
+
+// parsedEnvelope keeps the tree of a received envelope, so that its
+// signature is verified on the same parse the header was read from.
+type parsedEnvelope struct {
+	doc       *helium.Document
+	envelope  *helium.Element // nil for a standalone eb:Messaging document
+	header    *helium.Element
+	messaging *helium.Element
+	body      *helium.Element
+}
+
+func parseEnvelope(ctx context.Context, data []byte) (*Header, *parsedEnvelope, error) {
 	doc, err := xmldoc.Parse(ctx, data, xmldoc.DefaultLimits)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	root := doc.DocumentElement()
-	messaging := root
+	p := &parsedEnvelope{doc: doc, messaging: root}
 	if xmldoc.Is(root, NSSOAP12, "Envelope") {
-		messaging = xmldoc.Child(xmldoc.Child(root, NSSOAP12, "Header"), NSEbMS, "Messaging")
+		p.envelope = root
+		p.header = xmldoc.Child(root, NSSOAP12, "Header")
+		p.body = xmldoc.Child(root, NSSOAP12, "Body")
+		all := xmldoc.Children(p.header, NSEbMS, "Messaging")
+		if len(all) > 1 {
+			return nil, nil, ErrInvalidHeader.With("", "more than one eb:Messaging header")
+		}
+		p.messaging = nil
+		if len(all) == 1 {
+			p.messaging = all[0]
+		}
 	}
-	if !xmldoc.Is(messaging, NSEbMS, "Messaging") {
-		return nil, ErrNoMessaging
+	if !xmldoc.Is(p.messaging, NSEbMS, "Messaging") {
+		return nil, nil, ErrNoMessaging
 	}
+	h, err := readMessaging(p.messaging)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, p, nil
+}
+
+func readMessaging(messaging *helium.Element) (*Header, error) {
 	h := &Header{}
 	users := xmldoc.Children(messaging, NSEbMS, "UserMessage")
 	if len(users) > 1 {
 		return nil, ErrInvalidHeader.With("", "more than one eb:UserMessage in one message")
 	}
 	if len(users) == 1 {
+		var err error
 		if h.User, err = readUser(users[0]); err != nil {
 			return nil, err
 		}
@@ -114,7 +148,7 @@ func readSignal(e *helium.Element) (SignalMessage, error) {
 	if r := xmldoc.Child(e, NSEbMS, "Receipt"); r != nil {
 		s.Receipt = &Receipt{}
 		for _, ref := range xmldoc.Descendants(r, NSDSig, "Reference") {
-			s.Receipt.Parts = append(s.Receipt.Parts, PartDigest{URI: attr(ref, "URI"), Digest: text2(ref, NSDSig, "DigestValue")})
+			s.Receipt.Parts = append(s.Receipt.Parts, readReference(ref))
 		}
 	}
 	for _, x := range xmldoc.Children(e, NSEbMS, "Error") {
@@ -150,4 +184,17 @@ func text2(parent *helium.Element, ns, local string) string {
 func attr(e *helium.Element, name string) string {
 	v, _ := xmldoc.Attr(e, name)
 	return v
+}
+
+// readReference reads a ds:Reference of a receipt's non-repudiation information.
+func readReference(ref *helium.Element) PartDigest {
+	p := PartDigest{
+		URI:          attr(ref, "URI"),
+		Digest:       text2(ref, NSDSig, "DigestValue"),
+		DigestMethod: attr(xmldoc.Child(ref, NSDSig, "DigestMethod"), "Algorithm"),
+	}
+	for _, t := range xmldoc.Children(xmldoc.Child(ref, NSDSig, "Transforms"), NSDSig, "Transform") {
+		p.Transforms = append(p.Transforms, attr(t, "Algorithm"))
+	}
+	return p
 }

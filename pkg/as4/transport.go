@@ -26,6 +26,15 @@ type Server struct {
 	Limits  Limits
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Security, when set, makes the server refuse every user message whose
+	// signature does not verify (EBMS:0101 FailedAuthentication, naming the
+	// reason) and sign its receipts and errors. A receipt then carries the
+	// References of the received signature as non-repudiation information.
+	Security *Security
+	// Journal, when set, keeps the delivered message ids and their receipts
+	// across restarts; without it the server remembers the last 100,000
+	// message ids in memory.
+	Journal Journal
 
 	seen dedup
 }
@@ -51,18 +60,63 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := msg.Header.User.MessageID
+	if s.Security != nil {
+		// Verified before duplicate detection: a forged copy of a known
+		// message id must be refused, not answered with the receipt.
+		err := s.Security.Verify(msg)
+		msg.release()
+		if err != nil {
+			s.answerError(w, id, err)
+			return
+		}
+	}
+	msg.release()
 	answer, first := s.seen.claim(id)
 	if first {
-		answer.signal, answer.err = s.receive(r.Context(), msg)
+		s.answer(r.Context(), msg, answer)
 		close(answer.done)
 	} else {
 		<-answer.done
 	}
-	if answer.err != nil {
-		s.answerError(w, id, answer.err)
+	s.write(w, id, answer)
+}
+
+// answer delivers a new message id — unless the journal shows it was
+// delivered before a restart — and prepares the answer.
+func (s *Server) answer(ctx context.Context, msg *Message, a *answer) {
+	id := msg.Header.User.MessageID
+	if s.Journal != nil {
+		if recorded, ok := s.Journal.Seen(id); ok {
+			a.recorded = recorded
+			return
+		}
+	}
+	a.signal, a.err = s.receive(ctx, msg)
+	if a.err != nil || s.Journal == nil {
 		return
 	}
-	s.writeSignal(w, http.StatusOK, answer.signal)
+	// The receipt is recorded before it is sent: once the sender holds it,
+	// the message must never be delivered again.
+	envelope, err := s.Security.SignalEnvelope(a.signal)
+	if err == nil {
+		err = s.Journal.Record(id, envelope)
+	}
+	if err != nil {
+		a.err = ErrOther.With(id, "recording the receipt: "+err.Error())
+		return
+	}
+	a.recorded = envelope
+}
+
+func (s *Server) write(w http.ResponseWriter, id string, a *answer) {
+	switch {
+	case a.recorded != nil:
+		writeEnvelope(w, http.StatusOK, a.recorded)
+	case a.err != nil:
+		s.answerError(w, id, a.err)
+	default:
+		s.writeSignal(w, http.StatusOK, a.signal)
+	}
 }
 
 func (s *Server) receive(ctx context.Context, msg *Message) (SignalMessage, error) {
@@ -85,16 +139,21 @@ func (s *Server) answerError(w http.ResponseWriter, ref string, err error) {
 	s.writeSignal(w, http.StatusInternalServerError, NewErrorSignal(ref, s.now(), e))
 }
 
+// writeSignal answers with the signal as a bare SOAP envelope (it has no
+// payloads), signed when the server has a signing identity.
 func (s *Server) writeSignal(w http.ResponseWriter, status int, sig SignalMessage) {
-	var b bytes.Buffer
-	ct, err := EncodeSignal(&b, sig)
+	envelope, err := s.Security.SignalEnvelope(sig)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", ct)
+	writeEnvelope(w, status, envelope)
+}
+
+func writeEnvelope(w http.ResponseWriter, status int, envelope []byte) {
+	w.Header().Set("Content-Type", "application/soap+xml; charset=UTF-8")
 	w.WriteHeader(status)
-	_, _ = w.Write(b.Bytes()) // the sender retries when the answer is lost
+	_, _ = w.Write(envelope) // the sender retries when the answer is lost
 }
 
 func (s *Server) now() time.Time {
@@ -115,6 +174,8 @@ type answer struct {
 	done   chan struct{}
 	signal SignalMessage
 	err    error
+	// recorded is the receipt envelope as the journal holds it.
+	recorded []byte
 }
 
 // dedupWindow is how many message ids a server remembers.
@@ -151,6 +212,11 @@ type Client struct {
 	// with jitter.
 	Backoff time.Duration
 	Limits  Limits
+	// Security, when set, signs every message sent and requires a receipt
+	// signed by a trusted node whose non-repudiation information repeats
+	// the References of the signature sent (else Send fails). Error signals
+	// are reported whether or not they are signed: they only refuse.
+	Security *Security
 }
 
 // SendError is a message the receiver refused with ebMS errors.
@@ -171,7 +237,7 @@ func (e *SendError) Error() string {
 // the message answers with its receipt instead of delivering it twice.
 func (c *Client) Send(ctx context.Context, url string, m *UserMessage, payloads []Payload) (*Receipt, error) {
 	var body bytes.Buffer
-	ct, err := Encode(&body, m, payloads)
+	ct, sent, err := c.Security.encodeUser(&body, m, payloads)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +246,7 @@ func (c *Client) Send(ctx context.Context, url string, m *UserMessage, payloads 
 		wait = 100 * time.Millisecond
 	}
 	for attempt := 0; ; attempt++ {
-		receipt, err, retry := c.post(ctx, url, ct, body.Bytes(), m.MessageID)
+		receipt, err, retry := c.post(ctx, url, ct, body.Bytes(), m.MessageID, sent)
 		if !retry || attempt >= c.Retries {
 			return receipt, err
 		}
@@ -194,7 +260,7 @@ func (c *Client) Send(ctx context.Context, url string, m *UserMessage, payloads 
 	}
 }
 
-func (c *Client) post(ctx context.Context, url, ct string, body []byte, id string) (*Receipt, error, bool) {
+func (c *Client) post(ctx context.Context, url, ct string, body []byte, id string, sent []PartDigest) (*Receipt, error, bool) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return nil, err, false
@@ -218,7 +284,41 @@ func (c *Client) post(ctx context.Context, url, ct string, body []byte, id strin
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return nil, fmt.Errorf("sending %s to %s: HTTP %d, unreadable answer: %w", id, url, resp.StatusCode, derr), resp.StatusCode >= 500
 	}
-	return receiptFor(msg.Header.Signals, id)
+	receipt, err, retry := receiptFor(msg.Header.Signals, id)
+	if err != nil || c.Security == nil {
+		return receipt, err, retry
+	}
+	err = c.Security.Verify(msg)
+	msg.release()
+	if err != nil {
+		return nil, fmt.Errorf("the receipt for %s from %s is refused: %w", id, url, err), false
+	}
+	if err := matchNRI(sent, receipt.Parts); err != nil {
+		return nil, fmt.Errorf("the receipt for %s from %s is refused: %w", id, url, err), false
+	}
+	return receipt, nil, false
+}
+
+// matchNRI checks that a receipt's non-repudiation information repeats
+// every Reference of the signature sent, with the same digest.
+func matchNRI(sent, got []PartDigest) error {
+	if len(got) != len(sent) {
+		return fmt.Errorf("its non-repudiation information has %d references, the message signed %d", len(got), len(sent))
+	}
+	byURI := make(map[string]PartDigest, len(got))
+	for _, g := range got {
+		byURI[g.URI] = g
+	}
+	for _, s := range sent {
+		g, ok := byURI[s.URI]
+		switch {
+		case !ok:
+			return fmt.Errorf("its non-repudiation information lacks Reference URI=%q", s.URI)
+		case g.Digest != s.Digest || g.DigestMethod != s.DigestMethod:
+			return fmt.Errorf("its non-repudiation information for Reference URI=%q has digest %s, the message signed %s", s.URI, g.Digest, s.Digest)
+		}
+	}
+	return nil
 }
 
 func receiptFor(signals []SignalMessage, id string) (*Receipt, error, bool) {

@@ -1,0 +1,388 @@
+package as4
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lestrrat-go/helium"
+	"github.com/oots-tools/oots/pkg/dsig"
+	"github.com/oots-tools/oots/pkg/pki"
+	"github.com/oots-tools/oots/pkg/xmldoc"
+)
+
+// verifiedSignature is what a verified message keeps of its signature.
+type verifiedSignature struct {
+	signer *x509.Certificate
+	// references copy the signature's References, for the receipt.
+	references []PartDigest
+}
+
+// errNotSigned is the detail of a message without a wsse:Security header.
+var errNotSigned = errors.New("the message is not signed: it has no wsse:Security header")
+
+// Verify checks the WS-Security signature of a decoded message, strictly:
+//   - one wsse:Security header holding one ds:Signature with exclusive C14N;
+//   - its References cover soap:Body and eb:Messaging (by wsu:Id, through
+//     exclusive C14N) and every payload part (by cid:, through the
+//     Attachment-Content-Signature-Transform) — each exactly once, and
+//     nothing else, so no element or part can be swapped in unsigned
+//     (signature wrapping); IDs must be unique in the envelope;
+//   - SHA-256/384/512 digests and RSA, ECDSA or Ed25519 signature methods
+//     (SHA-1 refused);
+//   - the signer's certificate, a wsse:BinarySecurityToken the KeyInfo
+//     refers to, chains to s.Roots and is valid at s.At();
+//   - the SignatureValue verifies and every digest matches.
+//
+// A refusal is an EBMS:0101 FailedAuthentication Error whose Detail names
+// the reason. On success msg.Signer() returns the signer's certificate.
+func (s *Security) Verify(msg *Message) error {
+	ref := messageIDOf(msg)
+	if msg == nil || msg.parsed == nil || msg.parsed.envelope == nil {
+		return ErrFailedAuth.With(ref, "no decoded SOAP envelope to verify")
+	}
+	v := &wsVerifier{sec: s, msg: msg, env: msg.parsed}
+	sig, err := v.verify()
+	if err != nil {
+		return ErrFailedAuth.With(ref, err.Error())
+	}
+	msg.signed = sig
+	return nil
+}
+
+func messageIDOf(msg *Message) string {
+	switch {
+	case msg == nil || msg.Header == nil:
+		return ""
+	case msg.Header.User != nil:
+		return msg.Header.User.MessageID
+	case len(msg.Header.Signals) > 0:
+		return msg.Header.Signals[0].MessageID
+	}
+	return ""
+}
+
+type wsVerifier struct {
+	sec *Security
+	msg *Message
+	env *parsedEnvelope
+	ids map[string]*helium.Element
+}
+
+// wsReference is a parsed ds:Reference with what it covers.
+type wsReference struct {
+	PartDigest
+	value    []byte
+	prefixes []string        // InclusiveNamespaces of exclusive C14N
+	target   *helium.Element // Body or Messaging; nil for a part
+	part     string          // Content-ID of a payload part
+}
+
+func (v *wsVerifier) verify() (*verifiedSignature, error) {
+	security, err := v.securityHeader()
+	if err != nil {
+		return nil, err
+	}
+	sigEl, err := only(security, NSDSig, "Signature", "ds:Signature in wsse:Security")
+	if err != nil {
+		return nil, err
+	}
+	kids := childElements(sigEl)
+	if len(kids) < 3 || !xmldoc.Is(kids[0], NSDSig, "SignedInfo") || !xmldoc.Is(kids[1], NSDSig, "SignatureValue") || !xmldoc.Is(kids[2], NSDSig, "KeyInfo") {
+		return nil, errors.New("ds:Signature must hold ds:SignedInfo, ds:SignatureValue and ds:KeyInfo, in that order")
+	}
+	if v.ids, err = indexIDs(v.env.envelope); err != nil {
+		return nil, err
+	}
+	method, refs, err := v.signedInfo(kids[0])
+	if err != nil {
+		return nil, err
+	}
+	signer, err := v.signerCertificate(security, kids[2])
+	if err != nil {
+		return nil, err
+	}
+	if err := v.signatureValue(kids[0], kids[1], method, signer); err != nil {
+		return nil, err
+	}
+	out := &verifiedSignature{signer: signer}
+	for _, r := range refs {
+		if err := v.digest(r); err != nil {
+			return nil, err
+		}
+		out.references = append(out.references, r.PartDigest)
+	}
+	return out, nil
+}
+
+func (v *wsVerifier) securityHeader() (*helium.Element, error) {
+	all := xmldoc.Children(v.env.header, NSWSSE, "Security")
+	switch len(all) {
+	case 0:
+		return nil, errNotSigned
+	case 1:
+		return all[0], nil
+	}
+	return nil, fmt.Errorf("%d wsse:Security headers; an AS4 message has one", len(all))
+}
+
+func only(parent *helium.Element, ns, local, what string) (*helium.Element, error) {
+	all := xmldoc.Children(parent, ns, local)
+	if len(all) != 1 {
+		return nil, fmt.Errorf("%d %s elements, want exactly one", len(all), what)
+	}
+	return all[0], nil
+}
+
+func childElements(e *helium.Element) []*helium.Element {
+	var out []*helium.Element
+	for c := range helium.ChildElements(e) {
+		out = append(out, c)
+	}
+	return out
+}
+
+// signedInfo reads SignedInfo and checks the policy: algorithms, and that
+// the References cover the body, eb:Messaging and every part exactly once.
+func (v *wsVerifier) signedInfo(si *helium.Element) (string, []wsReference, error) {
+	c14nMethod := attr(xmldoc.Child(si, NSDSig, "CanonicalizationMethod"), "Algorithm")
+	if !dsig.IsExclusiveC14N(c14nMethod) {
+		return "", nil, fmt.Errorf("ds:SignedInfo canonicalisation %q is not supported (use exclusive C14N %s)", c14nMethod, dsig.AlgExcC14N)
+	}
+	method := attr(xmldoc.Child(si, NSDSig, "SignatureMethod"), "Algorithm")
+	if isSHA1(method) {
+		return "", nil, fmt.Errorf("signature method %s uses SHA-1, which is refused because collisions are practical", method)
+	}
+	var refs []wsReference
+	covered := map[string]string{}
+	for _, r := range xmldoc.Children(si, NSDSig, "Reference") {
+		ref, err := v.reference(r)
+		if err != nil {
+			return "", nil, err
+		}
+		what := "cid:" + ref.part
+		if ref.target != nil {
+			what = "#" + ref.target.LocalName()
+		}
+		if first, dup := covered[what]; dup {
+			return "", nil, fmt.Errorf("two References cover the same part: URI=%q and URI=%q", first, ref.URI)
+		}
+		covered[what] = ref.URI
+		refs = append(refs, ref)
+	}
+	if _, ok := covered["#Body"]; !ok {
+		return "", nil, errors.New("the signature does not cover soap:Body")
+	}
+	if _, ok := covered["#Messaging"]; !ok {
+		return "", nil, errors.New("the signature does not cover the eb:Messaging header")
+	}
+	for _, p := range v.msg.Payloads {
+		if _, ok := covered["cid:"+p.ContentID]; !ok {
+			return "", nil, fmt.Errorf("payload cid:%s is not covered by the signature (an unsigned part is refused)", p.ContentID)
+		}
+	}
+	return method, refs, nil
+}
+
+func isSHA1(uri string) bool {
+	return uri == dsig.AlgSHA1 || uri == dsig.AlgRSASHA1 || uri == dsig.AlgECDSASHA1
+}
+
+// reference parses one ds:Reference and resolves what it covers.
+func (v *wsVerifier) reference(r *helium.Element) (wsReference, error) {
+	ref := wsReference{PartDigest: readReference(r)}
+	name := fmt.Sprintf("Reference URI=%q", ref.URI)
+	if isSHA1(ref.DigestMethod) {
+		return ref, fmt.Errorf("%s: digest method SHA-1 is refused because collisions are practical", name)
+	}
+	if _, err := dsig.DigestHash(ref.DigestMethod, name); err != nil {
+		return ref, err
+	}
+	var err error
+	if ref.value, err = base64.StdEncoding.DecodeString(ref.Digest); err != nil || len(ref.value) == 0 {
+		return ref, fmt.Errorf("%s: DigestValue is not base64", name)
+	}
+	switch {
+	case strings.HasPrefix(ref.URI, "#"):
+		return ref, v.sameDocument(&ref, r, name)
+	case strings.HasPrefix(ref.URI, "cid:"):
+		return ref, v.attachment(&ref, name)
+	}
+	return ref, fmt.Errorf("%s: only #wsu:Id and cid: references are accepted", name)
+}
+
+func (v *wsVerifier) sameDocument(ref *wsReference, r *helium.Element, name string) error {
+	target := v.ids[ref.URI[1:]]
+	switch {
+	case target == nil:
+		return fmt.Errorf("%s: no element of the envelope has this ID", name)
+	case target != v.env.body && target != v.env.messaging:
+		return fmt.Errorf("%s covers <%s>, which is neither soap:Body nor eb:Messaging (signature wrapping)", name, target.Name())
+	case len(ref.Transforms) != 1 || !dsig.IsExclusiveC14N(ref.Transforms[0]):
+		return fmt.Errorf("%s: transforms %v; exactly one exclusive C14N transform is accepted", name, ref.Transforms)
+	}
+	ref.target = target
+	t := xmldoc.Child(xmldoc.Child(r, NSDSig, "Transforms"), NSDSig, "Transform")
+	if incl := xmldoc.Child(t, dsig.AlgExcC14N, "InclusiveNamespaces"); incl != nil {
+		ref.prefixes = strings.Fields(attr(incl, "PrefixList"))
+	}
+	return nil
+}
+
+func (v *wsVerifier) attachment(ref *wsReference, name string) error {
+	id := strings.TrimPrefix(ref.URI, "cid:")
+	if _, ok := v.msg.Payload(id); !ok {
+		return fmt.Errorf("%s: the message has no such payload", name)
+	}
+	if len(ref.Transforms) != 1 || ref.Transforms[0] != AttachmentCST {
+		return fmt.Errorf("%s: transforms %v; exactly the Attachment-Content-Signature-Transform is accepted", name, ref.Transforms)
+	}
+	ref.part = id
+	return nil
+}
+
+// signerCertificate resolves KeyInfo to the wsse:BinarySecurityToken of
+// this header and checks its chain.
+func (v *wsVerifier) signerCertificate(security, keyInfo *helium.Element) (*x509.Certificate, error) {
+	str := xmldoc.Child(xmldoc.Child(keyInfo, NSWSSE, "SecurityTokenReference"), NSWSSE, "Reference")
+	uri := attr(str, "URI")
+	if !strings.HasPrefix(uri, "#") {
+		return nil, errors.New("ds:KeyInfo must refer to a wsse:BinarySecurityToken by wsse:SecurityTokenReference/wsse:Reference URI=\"#id\"")
+	}
+	token := v.ids[uri[1:]]
+	if token == nil || !xmldoc.Is(token, NSWSSE, "BinarySecurityToken") || token.Parent() != helium.Node(security) {
+		return nil, fmt.Errorf("the security token %s is not a wsse:BinarySecurityToken of the wsse:Security header", uri)
+	}
+	if vt := attr(token, "ValueType"); vt != TokenX509v3 {
+		return nil, fmt.Errorf("security token value type %q is not supported (use %s)", vt, TokenX509v3)
+	}
+	return v.sec.trusted.verify(v.sec, strings.Join(strings.Fields(xmldoc.Text(token)), ""))
+}
+
+func (v *wsVerifier) signatureValue(si, sv *helium.Element, method string, signer *x509.Certificate) error {
+	value, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(xmldoc.Text(sv)), ""))
+	if err != nil {
+		return errors.New("ds:SignatureValue is not base64")
+	}
+	canonicalSI, err := exclusiveC14N(si, nil)
+	if err != nil {
+		return fmt.Errorf("canonicalising ds:SignedInfo: %w", err)
+	}
+	if err := dsig.VerifyWith(method, signer.PublicKey, canonicalSI, value); err != nil {
+		return fmt.Errorf("signature of %q: %w", signer.Subject.String(), err)
+	}
+	return nil
+}
+
+func (v *wsVerifier) digest(r wsReference) error {
+	h, err := dsig.DigestHash(r.DigestMethod, r.URI)
+	if err != nil {
+		return err
+	}
+	hash := h.New()
+	if r.target != nil {
+		c, err := exclusiveC14N(r.target, r.prefixes)
+		if err != nil {
+			return fmt.Errorf("canonicalising %s: %w", r.target.Name(), err)
+		}
+		hash.Write(c)
+	} else {
+		hash.Write(v.msg.wire[r.part])
+	}
+	if !bytes.Equal(hash.Sum(nil), r.value) {
+		what := "payload " + r.URI
+		if r.target != nil {
+			what = r.target.Name()
+		}
+		return fmt.Errorf("digest mismatch on Reference URI=%q: %s changed after signing", r.URI, what)
+	}
+	return nil
+}
+
+// indexIDs maps the IDs of the envelope (wsu:Id, Id, ID, id, xml:id) to
+// their elements and refuses an ID used twice: a Reference to it could be
+// made to cover either element.
+func indexIDs(root *helium.Element) (map[string]*helium.Element, error) {
+	index := map[string]*helium.Element{}
+	var walk func(*helium.Element) error
+	walk = func(e *helium.Element) error {
+		for _, a := range e.Attributes() {
+			isID := (a.URI() == NSWSU && a.LocalName() == "Id") || (a.URI() == nsXML && a.LocalName() == "id") ||
+				(a.URI() == "" && (a.LocalName() == "Id" || a.LocalName() == "ID" || a.LocalName() == "id"))
+			if !isID {
+				continue
+			}
+			if _, dup := index[a.Value()]; dup {
+				return fmt.Errorf("the ID %q is used twice in the envelope", a.Value())
+			}
+			index[a.Value()] = e
+		}
+		for c := range helium.ChildElements(e) {
+			if err := walk(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return index, walk(root)
+}
+
+// certCache remembers the signer certificates whose chain verified, with
+// the period in which the whole chain is valid: nodes sign thousands of
+// messages with one certificate, and parsing and chaining it each time
+// would cost more than checking the signature.
+type certCache struct {
+	mu      sync.Mutex
+	entries map[string]*trustedCert
+}
+
+type trustedCert struct {
+	cert                *x509.Certificate
+	notBefore, notAfter time.Time
+}
+
+const certCacheSize = 1024
+
+// verify parses the base64 token and checks its chain at s.now().
+func (c *certCache) verify(s *Security, token string) (*x509.Certificate, error) {
+	at := s.now()
+	c.mu.Lock()
+	e := c.entries[token]
+	c.mu.Unlock()
+	if e != nil && !at.Before(e.notBefore) && !at.After(e.notAfter) {
+		return e.cert, nil
+	}
+	der, err := base64.StdEncoding.DecodeString(token)
+	if err != nil {
+		return nil, errors.New("the wsse:BinarySecurityToken is not base64")
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("the wsse:BinarySecurityToken is not an X.509 certificate: %v", err)
+	}
+	chain, err := pki.VerifyChain(cert, pki.ChainOptions{Roots: s.Roots, Intermediates: s.Intermediates, At: at})
+	if err != nil {
+		return nil, fmt.Errorf("signer certificate: %w", err)
+	}
+	e = &trustedCert{cert: cert, notBefore: cert.NotBefore, notAfter: cert.NotAfter}
+	for _, link := range chain {
+		if link.NotBefore.After(e.notBefore) {
+			e.notBefore = link.NotBefore
+		}
+		if link.NotAfter.Before(e.notAfter) {
+			e.notAfter = link.NotAfter
+		}
+	}
+	c.mu.Lock()
+	if c.entries == nil || len(c.entries) >= certCacheSize {
+		c.entries = map[string]*trustedCert{}
+	}
+	c.entries[token] = e
+	c.mu.Unlock()
+	return cert, nil
+}
