@@ -9,6 +9,7 @@ import (
 	"github.com/oots-tools/oots/internal/cmd/pki"
 	"github.com/oots-tools/oots/internal/cmd/rules"
 	"github.com/oots-tools/oots/internal/cmd/sign"
+	"github.com/oots-tools/oots/internal/cmd/simulate"
 	"github.com/oots-tools/oots/internal/cmd/validate"
 	"github.com/oots-tools/oots/internal/cmd/verify"
 	"github.com/oots-tools/oots/internal/cmd/version"
@@ -49,6 +50,7 @@ or in a YAML configuration file given with --config (format: json, or validate.f
 	cmd.AddCommand(pki.NewCmdPKI(f))
 	cmd.AddCommand(catalog.NewCmdCatalog(f))
 	cmd.AddCommand(mapcmd.NewCmdMap(f))
+	cmd.AddCommand(simulate.NewCmdSimulate(f))
 	cmd.AddCommand(rules.NewCmdRules(f))
 	cmd.AddCommand(version.NewCmdVersion(f))
 	return cmd

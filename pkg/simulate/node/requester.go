@@ -1,0 +1,126 @@
+package node
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/oots-tools/oots/pkg/as4"
+	"github.com/oots-tools/oots/pkg/edm"
+	"github.com/oots-tools/oots/pkg/jades"
+	"github.com/oots-tools/oots/pkg/regrep"
+	"github.com/oots-tools/oots/pkg/simulate/requester"
+)
+
+// maxJourneyBody bounds a journey description sent to POST /journeys.
+const maxJourneyBody = 1 << 20
+
+// mountRequester serves the requester's access point (answers arrive
+// there), POST /journeys (run one user journey) and GET /stats.
+func (n *node) mountRequester(ctx context.Context, mux *http.ServeMux) (func(), error) {
+	v, err := newValidator(ctx)
+	if err != nil {
+		return nil, err
+	}
+	journal, closeJournal, err := n.journal()
+	if err != nil {
+		return nil, err
+	}
+	sender := n.as4Client()
+	r := requester.New(requester.Config{
+		EB:        n.regrepClient(n.cfg.EB),
+		DSD:       n.regrepClient(n.cfg.DSD),
+		Agent:     edm.Agent{Identifier: n.cfg.Party, Scheme: "0204", Names: []edm.Text{{Lang: "EN", Text: n.cfg.Name}}, Classification: "ER"},
+		Send:      n.sendRequest(sender),
+		Validator: v,
+		HTTP:      n.client,
+		Timeout:   n.cfg.RequestTimeout,
+	})
+	mux.Handle("POST /as4", &as4.Server{
+		Security: n.security,
+		Journal:  journal,
+		Deliver: func(ctx context.Context, msg *as4.Message) error {
+			message, err := edmPayload(msg)
+			if err != nil {
+				return err
+			}
+			var atts []requester.Attachment
+			for _, p := range msg.Payloads[1:] {
+				atts = append(atts, requester.Attachment{ContentID: p.ContentID, MediaType: p.MediaType, Data: p.Data})
+			}
+			if err := r.Deliver(ctx, message, atts); err != nil {
+				return as4.ErrValueInconsistent.With(msg.Header.User.MessageID, err.Error())
+			}
+			return nil
+		},
+	})
+	mux.HandleFunc("POST /journeys", func(w http.ResponseWriter, req *http.Request) {
+		n.runJourney(w, req, r)
+	})
+	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, r.Stats())
+	})
+	return closeJournal, nil
+}
+
+func (n *node) runJourney(w http.ResponseWriter, req *http.Request, r *requester.Requester) {
+	body, err := io.ReadAll(io.LimitReader(req.Body, maxJourneyBody))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var j requester.Journey
+	if err := json.Unmarshal(body, &j); err != nil {
+		http.Error(w, "journey: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	res, err := r.Run(req.Context(), j)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// sendRequest sends an evidence request to the access point of the access
+// service the DSD named.
+func (n *node) sendRequest(sender *as4.Client) func(ctx context.Context, accessService string, request []byte) error {
+	return func(ctx context.Context, accessService string, request []byte) error {
+		url, err := n.peerURL(accessService)
+		if err != nil {
+			return err
+		}
+		msg := as4.NewRequest(as4.Route{
+			From: n.cfg.Party, To: accessService,
+			OriginalSender: n.cfg.Party, SenderType: as4.PartyIDType,
+			FinalRecipient: accessService, RecipType: as4.PartyIDType,
+		}, "oots-edm:v1.0", time.Now())
+		_, err = sender.Send(ctx, url, msg, []as4.Payload{{ContentID: edm.NewContentID(0), MediaType: as4.MediaTypeEbRS, Data: request}})
+		return err
+	}
+}
+
+// regrepClient queries an EB or DSD and verifies every answer's signature.
+func (n *node) regrepClient(base string) *regrep.Client {
+	return &regrep.Client{
+		BaseURL: base,
+		HTTP:    n.client,
+		Verify: func(h http.Header, body []byte) error {
+			_, err := jades.VerifyCSResponse(h, body, jades.VerifyOptions{Roots: n.roots})
+			return err
+		},
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		_, _ = fmt.Fprintln(w) // the client sees a truncated body; nothing more to do
+	}
+}

@@ -1,0 +1,140 @@
+package runner
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/oots-tools/oots/pkg/pki"
+	"go.yaml.in/yaml/v3"
+)
+
+// The test binary doubles as a fake node: with fakeNodeEnv set it reads a
+// node configuration the way `oots simulate node` does and serves the
+// endpoints a runner uses, with canned answers.
+const fakeNodeEnv = "OOTS_RUNNER_FAKE_NODE"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(fakeNodeEnv) == "1" {
+		os.Exit(fakeNode(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// fakeCommand runs the test binary as a fake node.
+func fakeCommand(args ...string) *exec.Cmd {
+	exe, err := os.Executable()
+	if err != nil {
+		panic(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), fakeNodeEnv+"=1")
+	return cmd
+}
+
+func fakeNode(args []string) int {
+	if len(args) != 4 || args[0] != "simulate" || args[1] != "node" || args[2] != "--config" {
+		fmt.Fprintf(os.Stderr, "fake node: unexpected arguments %q\n", args)
+		return 1
+	}
+	data, err := os.ReadFile(args[3])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	var cfg nodeFile
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if cfg.Party == "FAIL-AT-START" {
+		fmt.Fprintln(os.Stderr, "fake node: told to fail at start")
+		return 1
+	}
+	id, err := pki.LoadIdentity(cfg.Key, cfg.Cert, "")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	chain := [][]byte{id.Certificate.Raw}
+	for _, c := range id.Chain {
+		chain = append(chain, c.Raw)
+	}
+	srv := &http.Server{
+		Handler:           fakeHandler(&cfg, id.Certificate),
+		ReadHeaderTimeout: 5 * time.Second,
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{{Certificate: chain, PrivateKey: id.Signer}}, MinVersion: tls.VersionTLS12},
+	}
+	go func() { _ = srv.ServeTLS(ln, "", "") }()
+	fmt.Printf("oots simulate node %s (%s)%shttps://%s\n", cfg.Name, cfg.Role, ReadyMarker, ln.Addr())
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	<-ctx.Done()
+	_ = srv.Close()
+	return 0
+}
+
+// fakeHandler answers journeys by their name: "evidence", "error",
+// "failed"; "config" echoes the node's configuration in the failure text.
+func fakeHandler(cfg *nodeFile, _ *x509.Certificate) http.Handler {
+	var mu sync.Mutex
+	var st requesterStats
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		_ = json.NewEncoder(w).Encode(st)
+	})
+	mux.HandleFunc("POST /journeys", func(w http.ResponseWriter, r *http.Request) {
+		var j map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&j); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		res := JourneyResult{Steps: []JourneyStep{{Step: "eb-requirements", Status: "ok"}, {Step: "request", Status: "ok"}}}
+		mu.Lock()
+		st.Requests++
+		switch j["name"] {
+		case "evidence":
+			res.Outcome = OutcomeEvidence
+			res.Evidences = []JourneyEvidence{{Provider: "P", MediaType: "application/pdf", Bytes: 10}}
+			st.Answered++
+		case "error":
+			res.Outcome = OutcomeError
+			res.Errors = []JourneyError{{Provider: "P", Code: "EDM:ERR:0004"}}
+			st.Answered++
+		case "config":
+			res.Outcome = OutcomeFailed
+			data, _ := json.Marshal(cfg)
+			res.Failure = string(data)
+			st.Failed++
+		case "pending":
+			res.Outcome = OutcomeFailed
+			res.Failure = "left pending"
+		default:
+			res.Outcome = OutcomeFailed
+			res.Failure = "timeout waiting for urn:uuid:0b3f6e4c-1111-4222-8333-944455556666"
+			st.Failed++
+		}
+		mu.Unlock()
+		_ = json.NewEncoder(w).Encode(res)
+	})
+	return mux
+}

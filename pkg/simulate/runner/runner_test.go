@@ -1,0 +1,258 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oots-tools/oots/pkg/pki"
+	"go.yaml.in/yaml/v3"
+)
+
+const fakeNodes = `
+nodes:
+  - {name: eb, role: eb}
+  - {name: dsd, role: dsd}
+  - {name: requester, role: requester, party: REQ-AP}
+  - {name: provider, role: provider, party: PROV-AP, accessServices: [PROV-AP-2], dataset: data/set.yaml}
+`
+
+// sharedRunner keeps one test PKI for every test (P-256: quick to make).
+var sharedRunner = func(opts Options) *Runner {
+	opts.Command = fakeCommand
+	opts.KeyAlg = pki.P256
+	return New(opts)
+}
+
+func runYAML(t *testing.T, r *Runner, src string) *ScenarioReport {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "scenario.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Run(context.Background(), sc)
+}
+
+func TestRunJourneysKillRestartParallel(t *testing.T) {
+	r := sharedRunner(Options{})
+	rep := runYAML(t, r, "id: T1\ntitle: fake\n"+fakeNodes+`
+links:
+  - {from: requester, to: provider, latency: 1ms}
+steps:
+  - journey: {name: evidence}
+    expect: {outcome: evidence, evidences: 1, mediaTypes: [application/pdf], steps: [request]}
+  - journey: {name: error}
+    expect: {outcome: error, errorCodes: [EDM:ERR:0004], noSteps: [preview]}
+  - kill: provider
+  - restart: provider
+  - wait: 10ms
+  - parallel:
+      - journey: {name: evidence}
+        expect: {outcome: evidence}
+      - journey: {name: error}
+        expect: {outcome: evidence}
+`)
+	if rep.Error != "" {
+		t.Fatalf("tool error: %s", rep.Error)
+	}
+	if rep.Passed || rep.Status() != StatusFail {
+		t.Fatalf("status %s, want fail (one parallel journey expects the wrong outcome)", rep.Status())
+	}
+	want := []bool{true, true, true, true, true, false}
+	if len(rep.Steps) != len(want) {
+		t.Fatalf("%d step reports, want %d", len(rep.Steps), len(want))
+	}
+	for i, w := range want {
+		if rep.Steps[i].Passed != w {
+			t.Errorf("step %d (%s) passed=%v, want %v: %v", i, rep.Steps[i].Name, rep.Steps[i].Passed, w, rep.Steps[i].Failures)
+		}
+	}
+	par := rep.Steps[5]
+	if len(par.Steps) != 2 || !par.Steps[0].Passed || par.Steps[1].Passed {
+		t.Fatalf("parallel sub-steps wrong: %+v", par.Steps)
+	}
+	if got := par.Steps[1].Failures[0]; got != "outcome error, expected evidence" {
+		t.Errorf("failure text %q", got)
+	}
+	if len(rep.Logs) == 0 {
+		t.Error("a failed scenario reports the nodes' log tails")
+	}
+	if rep.WorkDir != "" {
+		t.Error("work dir reported without Keep")
+	}
+}
+
+func TestNodeConfiguration(t *testing.T) {
+	r := sharedRunner(Options{Keep: true})
+	rep := runYAML(t, r, "id: T2\n"+fakeNodes+`
+links:
+  - {from: requester, to: provider, drop: 0.5}
+steps:
+  - journey: {name: config}
+`)
+	if rep.Error != "" {
+		t.Fatal(rep.Error)
+	}
+	defer func() { _ = os.RemoveAll(rep.WorkDir) }()
+	var cfg nodeFile
+	if err := json.Unmarshal([]byte(rep.Steps[0].Result.Failure), &cfg); err != nil {
+		t.Fatalf("fake requester did not echo its configuration: %v", err)
+	}
+	if cfg.Role != RoleRequester || cfg.Party != "REQ-AP" || len(cfg.Trust) != 1 {
+		t.Errorf("requester configuration: %+v", cfg)
+	}
+	if !strings.HasPrefix(cfg.EB, "https://127.0.0.1:") || !strings.HasPrefix(cfg.DSD, "https://127.0.0.1:") || cfg.EB == cfg.DSD {
+		t.Errorf("EB %q and DSD %q", cfg.EB, cfg.DSD)
+	}
+	prov, prov2 := cfg.Peers["PROV-AP"], cfg.Peers["PROV-AP-2"]
+	if prov == "" || prov != prov2 {
+		t.Errorf("peers %v: the provider's party and access service go to one URL", cfg.Peers)
+	}
+	provCfg := readNodeFile(t, filepath.Join(rep.WorkDir, "nodes", "provider.yaml"))
+	if prov == "https://"+provCfg.Listen {
+		t.Errorf("the requester reaches the provider at %s, its own address: the faulty link's proxy was skipped", prov)
+	}
+	if provCfg.Peers["REQ-AP"] == "" || provCfg.Peers["REQ-AP"] != "https://"+cfg.Listen {
+		t.Errorf("the provider answers the requester directly (no link that way): %v, requester at %s", provCfg.Peers, cfg.Listen)
+	}
+	if want := filepath.Join(filepath.Dir(rep.File), "data", "set.yaml"); provCfg.Dataset != want {
+		t.Errorf("dataset %q, want %q (relative to the scenario file)", provCfg.Dataset, want)
+	}
+	ebCfg := readNodeFile(t, filepath.Join(rep.WorkDir, "nodes", "eb.yaml"))
+	if ebCfg.Catalog != "example" {
+		t.Errorf("eb catalog %q, want the example", ebCfg.Catalog)
+	}
+	for _, f := range []string{"pki/ca.pem", "pki/provider-p256.pem", "pki/provider-p256-key.pem", "logs/provider.log"} {
+		if _, err := os.Stat(filepath.Join(rep.WorkDir, f)); err != nil {
+			t.Errorf("work dir: %v", err)
+		}
+	}
+}
+
+func readNodeFile(t *testing.T, path string) nodeFile {
+	t.Helper()
+	var cfg nodeFile
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func TestNodeThatDoesNotStart(t *testing.T) {
+	r := sharedRunner(Options{})
+	rep := runYAML(t, r, `id: T3
+nodes:
+  - {name: requester, role: requester, party: REQ-AP}
+  - {name: provider, role: provider, party: FAIL-AT-START}
+steps:
+  - journey: {name: evidence}
+`)
+	if rep.Status() != StatusError {
+		t.Fatalf("status %s, want error", rep.Status())
+	}
+	if !strings.Contains(rep.Error, "node provider ended before it was ready") || !strings.Contains(rep.Error, "told to fail at start") {
+		t.Errorf("error %q should name the node and quote its log", rep.Error)
+	}
+	if len(rep.Steps) != 0 {
+		t.Error("no step runs when a node does not start")
+	}
+}
+
+func TestLoadWithKillAndRestart(t *testing.T) {
+	r := sharedRunner(Options{})
+	rep := runYAML(t, r, "id: T4\n"+fakeNodes+`
+steps:
+  - load:
+      exchanges: 60
+      concurrency: 4
+      minAnswered: 60
+      journey: {name: evidence}
+      during:
+        - kill: provider
+        - restart: provider
+`)
+	if rep.Error != "" || !rep.Passed {
+		t.Fatalf("status %s: %s %+v", rep.Status(), rep.Error, rep.Steps[0])
+	}
+	st := rep.Steps[0].Load
+	if st.Answered != 60 || st.Failed != 0 || st.Lost != 0 || st.AnsweredTwice != 0 || st.Requests != 60 {
+		t.Errorf("load stats %+v", st)
+	}
+	if st.Outcomes[OutcomeEvidence] != 60 || st.Latency.P99 <= 0 || st.Latency.P50 > st.Latency.P99 || st.Throughput <= 0 {
+		t.Errorf("load numbers %+v", st)
+	}
+	if len(rep.Steps[0].Steps) != 2 || !rep.Steps[0].Steps[1].Passed {
+		t.Errorf("during steps %+v", rep.Steps[0].Steps)
+	}
+}
+
+func TestLoadCountsFailuresAndLost(t *testing.T) {
+	r := sharedRunner(Options{})
+	rep := runYAML(t, r, "id: T5\n"+fakeNodes+`
+steps:
+  - load: {exchanges: 5, concurrency: 2, journey: {name: slow}}
+  - load: {exchanges: 3, concurrency: 3, journey: {name: pending}}
+`)
+	failed, lost := rep.Steps[0], rep.Steps[1]
+	if !failed.Passed || failed.Load.Failed != 5 || failed.Load.Lost != 0 {
+		t.Errorf("failed journeys are reported, not lost: %+v %v", failed.Load, failed.Failures)
+	}
+	if reasons := failed.Load.FailedBy; len(reasons) != 1 || reasons["timeout waiting for urn:uuid:…"] != 5 {
+		t.Errorf("failures are grouped by reason without message ids: %v", reasons)
+	}
+	if lost.Passed || lost.Load.Lost != 3 || !strings.Contains(strings.Join(lost.Failures, ";"), "3 exchange(s) lost") {
+		t.Errorf("requests left pending at the requester are lost: %+v %v", lost.Load, lost.Failures)
+	}
+}
+
+func TestExchangesOptionMakesALoadRun(t *testing.T) {
+	r := sharedRunner(Options{Exchanges: 7, Concurrency: 3})
+	rep := runYAML(t, r, "id: T6\n"+fakeNodes+`
+steps:
+  - kill: provider
+  - journey: {name: evidence}
+`)
+	if len(rep.Steps) != 1 || rep.Steps[0].Load == nil || rep.Steps[0].Load.Answered != 7 || rep.Steps[0].Load.Concurrency != 3 {
+		t.Fatalf("--exchanges repeats the first journey: %+v", rep.Steps)
+	}
+}
+
+func TestExternalNode(t *testing.T) {
+	r := sharedRunner(Options{External: map[string]string{"provider": "http://192.0.2.10:8443"}})
+	rep := runYAML(t, r, "id: T7\n"+fakeNodes+`
+steps:
+  - journey: {name: config}
+`)
+	var cfg nodeFile
+	if err := json.Unmarshal([]byte(rep.Steps[0].Result.Failure), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Peers["PROV-AP"] != "http://192.0.2.10:8443" {
+		t.Errorf("peers %v: the user's node replaces the provider", cfg.Peers)
+	}
+	bad := sharedRunner(Options{External: map[string]string{"nobody": "https://x"}}).Run(context.Background(), mustParse(t, "id: T8\n"+fakeNodes+"steps:\n  - wait: 1ms\n"))
+	if !strings.Contains(bad.Error, `has no node "nobody"`) {
+		t.Errorf("unknown external node: %q", bad.Error)
+	}
+}
+
+func mustParse(t *testing.T, src string) *Scenario {
+	t.Helper()
+	sc, err := Parse("test.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}

@@ -1,0 +1,257 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// JourneyResult is what a requester node answers to POST /journeys (the
+// Result of pkg/simulate/requester, the parts a scenario checks).
+type JourneyResult struct {
+	Name          string            `json:"name,omitempty"`
+	Outcome       string            `json:"outcome"`
+	Requirement   string            `json:"requirement,omitempty"`
+	EvidenceTypes []string          `json:"evidenceTypes,omitempty"`
+	Steps         []JourneyStep     `json:"steps"`
+	Evidences     []JourneyEvidence `json:"evidences,omitempty"`
+	Errors        []JourneyError    `json:"errors,omitempty"`
+	Failure       string            `json:"failure,omitempty"`
+	Previews      []json.RawMessage `json:"previews,omitempty"`
+	MS            float64           `json:"ms"`
+}
+
+// JourneyStep is one stage of a journey.
+type JourneyStep struct {
+	Step     string  `json:"step"`
+	Status   string  `json:"status"`
+	Provider string  `json:"provider,omitempty"`
+	Detail   string  `json:"detail,omitempty"`
+	MS       float64 `json:"ms"`
+}
+
+// JourneyEvidence is one evidence a journey received.
+type JourneyEvidence struct {
+	Provider     string `json:"provider"`
+	EvidenceType string `json:"evidenceType"`
+	MediaType    string `json:"mediaType"`
+	Bytes        int    `json:"bytes"`
+	SHA256       string `json:"sha256"`
+}
+
+// JourneyError is an error answer a journey received.
+type JourneyError struct {
+	Provider     string `json:"provider"`
+	EvidenceType string `json:"evidenceType,omitempty"`
+	Code         string `json:"code"`
+	Message      string `json:"message,omitempty"`
+	Detail       string `json:"detail,omitempty"`
+}
+
+// maxResultBody bounds a journey result read from a requester.
+const maxResultBody = 16 << 20
+
+// runStep runs one step and reports on it.
+func (ru *run) runStep(ctx context.Context, s *StepSpec) *StepReport {
+	start := time.Now()
+	rep := &StepReport{Name: s.Title(), Kind: s.Kind(), Line: s.Line, Passed: true}
+	switch s.Kind() {
+	case "journey":
+		ru.journeyStep(ctx, s, rep)
+	case "kill":
+		ru.children[s.Kill].kill()
+		rep.Details = append(rep.Details, "node "+s.Kill+" killed (SIGKILL)")
+	case "restart":
+		ru.restart(ctx, s.Restart, rep)
+	case "wait":
+		sleep(ctx, time.Duration(s.Wait))
+	case "parallel":
+		rep.Steps = ru.runParallel(ctx, s.Parallel)
+		if !allPassed(rep.Steps) {
+			rep.Passed = false
+		}
+	case "load":
+		ru.loadStep(ctx, s.Load, rep)
+	}
+	rep.DurationMS = msSince(start)
+	return rep
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// restart starts a node again on its port (killing it first if it still runs).
+func (ru *run) restart(ctx context.Context, name string, rep *StepReport) {
+	c := ru.children[name]
+	if c.running() {
+		c.kill()
+	}
+	if err := c.start(ctx, ru.r.opts.Command, ru.r.opts.ReadyTimeout); err != nil {
+		rep.fail("%v", err)
+		return
+	}
+	rep.Details = append(rep.Details, "node "+name+" restarted at "+ru.urls[name])
+}
+
+func (ru *run) runParallel(ctx context.Context, steps []StepSpec) []*StepReport {
+	reports := make([]*StepReport, len(steps))
+	var wg sync.WaitGroup
+	for i := range steps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reports[i] = ru.runStep(ctx, &steps[i])
+		}()
+	}
+	wg.Wait()
+	return reports
+}
+
+func (ru *run) journeyStep(ctx context.Context, s *StepSpec, rep *StepReport) {
+	res, err := ru.journey(ctx, ru.sc.requesterFor(s.Requester), s.Journey)
+	if err != nil {
+		rep.fail("%v", err)
+		return
+	}
+	rep.Result = res
+	rep.Details = append(rep.Details, describeResult(res)...)
+	for _, f := range s.Expect.check(res) {
+		rep.fail("%s", f)
+	}
+}
+
+// journey runs one journey on a requester node and returns its result.
+func (ru *run) journey(ctx context.Context, requesterName string, journey map[string]any) (*JourneyResult, error) {
+	body, err := json.Marshal(journey)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, ru.r.opts.JourneyTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ru.urls[requesterName]+"/journeys", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := ru.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("requester %s: %w", requesterName, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResultBody))
+	if err != nil {
+		return nil, fmt.Errorf("requester %s: reading the result: %w", requesterName, err)
+	}
+	var res JourneyResult
+	if err := json.Unmarshal(data, &res); err != nil || res.Outcome == "" {
+		return nil, fmt.Errorf("requester %s answered HTTP %d, not a journey result: %s", requesterName, resp.StatusCode, firstLine(strings.TrimSpace(string(data))))
+	}
+	return &res, nil
+}
+
+// stats reads a requester's counters.
+func (ru *run) stats(ctx context.Context, requesterName string) (requesterStats, error) {
+	var st requesterStats
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ru.urls[requesterName]+"/stats", nil)
+	if err != nil {
+		return st, err
+	}
+	resp, err := ru.client.Do(req)
+	if err != nil {
+		return st, fmt.Errorf("requester %s: /stats: %w", requesterName, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return st, fmt.Errorf("requester %s: /stats answered HTTP %d", requesterName, resp.StatusCode)
+	}
+	return st, json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&st)
+}
+
+// describeResult summarises a journey result in a few lines.
+func describeResult(res *JourneyResult) []string {
+	var steps []string
+	for _, st := range res.Steps {
+		steps = append(steps, st.Step+":"+st.Status)
+	}
+	lines := []string{fmt.Sprintf("outcome %s; steps %s", res.Outcome, strings.Join(steps, " "))}
+	for _, e := range res.Evidences {
+		lines = append(lines, fmt.Sprintf("evidence from %s: %s, %d bytes", e.Provider, e.MediaType, e.Bytes))
+	}
+	for _, e := range res.Errors {
+		lines = append(lines, fmt.Sprintf("error from %s: %s %s", e.Provider, e.Code, e.Message))
+	}
+	if res.Failure != "" {
+		lines = append(lines, "failure: "+res.Failure)
+	}
+	return lines
+}
+
+// check lists the expectations a journey result does not meet.
+func (e *Expect) check(res *JourneyResult) []string {
+	if e == nil {
+		return nil
+	}
+	var failures []string
+	if e.Outcome != "" && res.Outcome != e.Outcome {
+		failures = append(failures, fmt.Sprintf("outcome %s, expected %s", res.Outcome, e.Outcome))
+	}
+	if e.Evidences != nil && len(res.Evidences) != *e.Evidences {
+		failures = append(failures, fmt.Sprintf("%d evidence(s), expected %d", len(res.Evidences), *e.Evidences))
+	}
+	codes := make([]string, 0, len(res.Errors))
+	for _, er := range res.Errors {
+		codes = append(codes, er.Code)
+	}
+	for _, want := range e.ErrorCodes {
+		if !slices.Contains(codes, want) {
+			failures = append(failures, fmt.Sprintf("no error %s among the errors received (%s)", want, listOrNone(codes)))
+		}
+	}
+	steps := make([]string, 0, len(res.Steps))
+	for _, st := range res.Steps {
+		steps = append(steps, st.Step)
+	}
+	for _, want := range e.Steps {
+		if !slices.Contains(steps, want) {
+			failures = append(failures, fmt.Sprintf("no %s step in the journey (%s)", want, listOrNone(steps)))
+		}
+	}
+	for _, unwanted := range e.NoSteps {
+		if slices.Contains(steps, unwanted) {
+			failures = append(failures, fmt.Sprintf("the journey has a %s step; expected none", unwanted))
+		}
+	}
+	if e.Failure != "" && !strings.Contains(res.Failure, e.Failure) {
+		failures = append(failures, fmt.Sprintf("failure %q does not mention %q", res.Failure, e.Failure))
+	}
+	media := make([]string, 0, len(res.Evidences))
+	for _, ev := range res.Evidences {
+		media = append(media, ev.MediaType)
+	}
+	for _, want := range e.MediaTypes {
+		if !slices.Contains(media, want) {
+			failures = append(failures, fmt.Sprintf("no evidence of media type %s (%s)", want, listOrNone(media)))
+		}
+	}
+	return failures
+}
+
+func listOrNone(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, ", ")
+}
