@@ -41,6 +41,10 @@ type Client struct {
 	Verify func(header http.Header, body []byte) error
 	// MaxBodyBytes bounds the answer; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// Cache, when set, keeps verified answers by query for a while, as a
+	// procedure portal does: the same question then costs no round trip,
+	// no signature check and no parse.
+	Cache *Cache
 }
 
 // HTTPError is an answer that is not a QueryResponse and came with an HTTP
@@ -118,6 +122,15 @@ func (c *Client) Search(ctx context.Context, q Query) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if resp, err, ok := c.Cache.get(target); ok {
+		return resp, err
+	}
+	resp, err := c.search(ctx, target)
+	c.Cache.put(target, resp, err)
+	return resp, err
+}
+
+func (c *Client) search(ctx context.Context, target string) (*Response, error) {
 	status, header, body, err := c.get(ctx, target)
 	if err != nil {
 		return nil, err

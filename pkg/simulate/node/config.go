@@ -60,6 +60,9 @@ type Config struct {
 	PreviewTimeout time.Duration `yaml:"previewTimeout" json:"previewTimeout"`
 	// RequestTimeout bounds how long a requester waits for each answer.
 	RequestTimeout time.Duration `yaml:"requestTimeout" json:"requestTimeout"`
+	// DiscoveryCache is how long a requester keeps EB and DSD answers, as a
+	// procedure portal does: 0 means a minute, a negative value never.
+	DiscoveryCache time.Duration `yaml:"discoveryCache" json:"discoveryCache"`
 	AS4            AS4Config     `yaml:"as4" json:"as4"`
 	Faults         NodeFaults    `yaml:"faults" json:"faults"`
 }

@@ -87,7 +87,7 @@ func (n *node) answer(ctx context.Context, p *provider.Provider, sender *as4.Cli
 		return
 	}
 	out := as4.NewReply(req, action, time.Now())
-	if _, err := sender.Send(ctx, url, out, payloads); err != nil {
+	if _, err := sender.Send(ctx, url, out, payloads); err != nil && ctx.Err() == nil {
 		log.Printf("node %s: sending the answer to %s: %v", n.cfg.Name, req.MessageID, err)
 	}
 }

@@ -30,9 +30,10 @@ func (n *node) mountRequester(ctx context.Context, mux *http.ServeMux) (func(), 
 		return nil, err
 	}
 	sender := n.as4Client()
+	cache := n.discoveryCache()
 	r := requester.New(requester.Config{
-		EB:        n.regrepClient(n.cfg.EB),
-		DSD:       n.regrepClient(n.cfg.DSD),
+		EB:        n.regrepClient(n.cfg.EB, cache),
+		DSD:       n.regrepClient(n.cfg.DSD, cache),
 		Agent:     edm.Agent{Identifier: n.cfg.Party, Scheme: "0204", Names: []edm.Text{{Lang: "EN", Text: n.cfg.Name}}, Classification: "ER"},
 		Send:      n.sendRequest(sender),
 		Validator: v,
@@ -103,10 +104,26 @@ func (n *node) sendRequest(sender *as4.Client) func(ctx context.Context, accessS
 	}
 }
 
-// regrepClient queries an EB or DSD and verifies every answer's signature.
-func (n *node) regrepClient(base string) *regrep.Client {
+// discoveryCacheSize bounds the EB and DSD answers a requester keeps.
+const discoveryCacheSize = 4096
+
+func (n *node) discoveryCache() *regrep.Cache {
+	ttl := n.cfg.DiscoveryCache
+	switch {
+	case ttl < 0:
+		return nil
+	case ttl == 0:
+		ttl = time.Minute
+	}
+	return regrep.NewCache(ttl, discoveryCacheSize)
+}
+
+// regrepClient queries an EB or DSD and verifies every answer's signature
+// (a cached answer was verified when it arrived).
+func (n *node) regrepClient(base string, cache *regrep.Cache) *regrep.Client {
 	return &regrep.Client{
 		BaseURL: base,
+		Cache:   cache,
 		HTTP:    n.client,
 		Verify: func(h http.Header, body []byte) error {
 			_, err := jades.VerifyCSResponse(h, body, jades.VerifyOptions{Roots: n.roots})
