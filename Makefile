@@ -47,6 +47,8 @@ bench: build ## throughput over the shared corpus and single-file latency (resul
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/schematron/ ./pkg/xmlschema/ ./pkg/edm/ ./pkg/edmjson/
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/dsig/ ./pkg/jades/ ./pkg/pki/
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./pkg/catalog/ ./pkg/regrep/
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/as4/ ./pkg/simulate/...
+	$(BIN) simulate run TC01 --exchanges 2000 --concurrency 16 --key-alg ed25519
 	./scripts/bench-cli.sh $(BIN)
 
 fuzz: ## run each fuzz target for a short while
