@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"slices"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/oots-tools/oots/pkg/xmlwrite"
 )
 
 // The envelope is written by a small serialiser whose output for an element
@@ -108,7 +109,7 @@ func (n *node) write(b *bytes.Buffer, rendered []string, depth int) {
 		b.WriteByte(' ')
 		b.WriteString(a.name)
 		b.WriteString(`="`)
-		escapeCanonical(b, a.value, true)
+		xmlwrite.WriteCanonical(b, a.value, true)
 		b.WriteByte('"')
 	}
 	b.WriteByte('>')
@@ -124,7 +125,7 @@ func (n *node) write(b *bytes.Buffer, rendered []string, depth int) {
 		}
 		newline(b, depth)
 	case n.text != "":
-		escapeCanonical(b, n.text, false)
+		xmlwrite.WriteCanonical(b, n.text, false)
 	}
 	b.WriteString("</")
 	b.WriteString(n.name)
@@ -178,38 +179,4 @@ func newline(b *bytes.Buffer, depth int) {
 	for range depth {
 		b.WriteString("  ")
 	}
-}
-
-// escapeCanonical writes s as C14N writes text or an attribute value.
-// Characters XML 1.0 cannot carry become U+FFFD, so the document is always
-// well-formed and its canonical form is exactly what was written.
-func escapeCanonical(b *bytes.Buffer, s string, inAttr bool) {
-	for _, r := range s {
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>' && !inAttr:
-			b.WriteString("&gt;")
-		case r == '"' && inAttr:
-			b.WriteString("&quot;")
-		case r == '\r':
-			b.WriteString("&#xD;")
-		case r == '\n' && inAttr:
-			b.WriteString("&#xA;")
-		case r == '\t' && inAttr:
-			b.WriteString("&#x9;")
-		case !xmlChar(r):
-			b.WriteRune(utf8.RuneError)
-		default:
-			b.WriteRune(r)
-		}
-	}
-}
-
-// xmlChar is the XML 1.0 Char production.
-func xmlChar(r rune) bool {
-	return r == 0x9 || r == 0xA || r == 0xD ||
-		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
 }

@@ -112,14 +112,23 @@ func indent(b *bytes.Buffer, depth int) {
 // tab, newline and carriage return, which a parser would otherwise normalise
 // to spaces; characters XML 1.0 cannot carry become U+FFFD, so the document
 // always stays well-formed.
-func escape(b *bytes.Buffer, s string, inAttr bool) {
+func escape(b *bytes.Buffer, s string, inAttr bool) { writeEscaped(b, s, inAttr, true) }
+
+// WriteCanonical writes s as Canonical XML (C14N 1.0 and exclusive C14N)
+// writes text (inAttr false) or an attribute value (inAttr true): escaped
+// as in this package's documents, except that '>' stays as it is in
+// attribute values. Writers that produce the canonical form directly use
+// it, so that what they sign is exactly what they send.
+func WriteCanonical(b *bytes.Buffer, s string, inAttr bool) { writeEscaped(b, s, inAttr, false) }
+
+func writeEscaped(b *bytes.Buffer, s string, inAttr, gtInAttr bool) {
 	for _, r := range s {
 		switch {
 		case r == '&':
 			b.WriteString("&amp;")
 		case r == '<':
 			b.WriteString("&lt;")
-		case r == '>':
+		case r == '>' && (!inAttr || gtInAttr):
 			b.WriteString("&gt;")
 		case r == '"' && inAttr:
 			b.WriteString("&quot;")

@@ -1,6 +1,7 @@
 package xmlwrite
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -36,5 +37,16 @@ func TestDocumentDoesNotChangeRoot(t *testing.T) {
 	Document(root, Attr{"xmlns:a", "urn:a"})
 	if got := string(Document(root)); strings.Contains(got, "xmlns") {
 		t.Errorf("declarations leaked into the root: %s", got)
+	}
+}
+
+func TestWriteCanonical(t *testing.T) {
+	var b bytes.Buffer
+	WriteCanonical(&b, "a>b\"c\td\ne\r&<", true)
+	b.WriteString("|")
+	WriteCanonical(&b, "a>b\"c\td\ne\r&<", false)
+	want := "a>b&quot;c&#x9;d&#xA;e&#xD;&amp;&lt;|a&gt;b\"c\td\ne&#xD;&amp;&lt;"
+	if b.String() != want {
+		t.Errorf("got  %q\nwant %q", b.String(), want)
 	}
 }
