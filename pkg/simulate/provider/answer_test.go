@@ -47,7 +47,7 @@ func TestAnswerStructuredEvidence(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "dataset.yaml", `
 subjects:
-  - naturalPerson: {identifier: "PT/DE/EX0000001", familyName: Muster, givenName: Erika, dateOfBirth: "1980-01-31"}
+  - naturalPerson: {id: "PT/DE/EX0000001", familyName: Muster, givenName: Erika, dateOfBirth: "1980-01-31"}
     evidences:
       - evidenceType: `+typeBirthDE+`
         conformsTo: https://sr.oots.tech.europa.eu/distributions/0e000000-0000-4000-8000-000000000399
@@ -76,7 +76,7 @@ func TestAnswerPrefersRequestedFormat(t *testing.T) {
 	writeFile(t, dir, "birth.xml", `<Birth xmlns="urn:example:birth"/>`)
 	writeFile(t, dir, "dataset.yaml", `
 subjects:
-  - naturalPerson: {identifier: "PT/DE/EX0000001", familyName: Muster, givenName: Erika}
+  - naturalPerson: {id: "PT/DE/EX0000001", familyName: Muster, givenName: Erika}
     evidences:
       - evidenceType: `+typeBirthDE+`
         file: birth.xml
@@ -154,7 +154,7 @@ func TestAnswerDelay(t *testing.T) {
 
 	d := parseTestDataset(t, `
 subjects:
-  - naturalPerson: {identifier: "PT/DE/EX0000001"}
+  - naturalPerson: {id: "PT/DE/EX0000001"}
     evidences:
       - {evidenceType: `+typeBirthDE+`, delay: 1h}
 `)
@@ -277,7 +277,7 @@ func TestNewChecksConfig(t *testing.T) {
 			t.Errorf("PreviewBaseURL %q with previews in the dataset: no error", base)
 		}
 	}
-	noPreviews := parseTestDataset(t, "subjects:\n  - naturalPerson: {identifier: X}\n    evidences: [{evidenceType: "+typeBirthDE+"}]\n")
+	noPreviews := parseTestDataset(t, "subjects:\n  - naturalPerson: {id: X}\n    evidences: [{evidenceType: "+typeBirthDE+"}]\n")
 	if _, err := New(Config{Dataset: noPreviews, Validator: testValidator(t)}); err != nil {
 		t.Errorf("a dataset without previews needs no PreviewBaseURL: %v", err)
 	}

@@ -43,7 +43,7 @@ type Subject struct {
 // the same identifier with another name or date of birth is an identity
 // mismatch.
 type NaturalPerson struct {
-	Identifier  string `yaml:"identifier"`
+	Identifier  string `yaml:"id"`
 	FamilyName  string `yaml:"familyName"`
 	GivenName   string `yaml:"givenName"`
 	DateOfBirth string `yaml:"dateOfBirth"`
@@ -51,7 +51,7 @@ type NaturalPerson struct {
 
 // LegalPerson is a company as the registry knows it.
 type LegalPerson struct {
-	Identifier string `yaml:"identifier"`
+	Identifier string `yaml:"id"`
 	LegalName  string `yaml:"legalName"`
 }
 
@@ -149,9 +149,9 @@ func (d *Dataset) addSubject(where string, s *Subject) error {
 	case s.NaturalPerson == nil && s.LegalPerson == nil:
 		return fmt.Errorf("%s: give naturalPerson or legalPerson", where)
 	case s.NaturalPerson != nil && s.NaturalPerson.Identifier == "":
-		return fmt.Errorf("%s: naturalPerson has no identifier", where)
+		return fmt.Errorf("%s: naturalPerson has no id (its identifier)", where)
 	case s.LegalPerson != nil && s.LegalPerson.Identifier == "":
-		return fmt.Errorf("%s: legalPerson has no identifier", where)
+		return fmt.Errorf("%s: legalPerson has no id (its identifier)", where)
 	}
 	key := s.key()
 	if _, dup := d.index[key]; dup {

@@ -70,7 +70,7 @@ func TestLoadDatasetFile(t *testing.T) {
 	writeFile(t, dir, "birth.pdf", "%PDF-1.4 test\n")
 	writeFile(t, dir, "dataset.yaml", `
 subjects:
-  - naturalPerson: {identifier: "PT/DE/EX0000001", familyName: Muster, givenName: Erika, dateOfBirth: "1980-01-31"}
+  - naturalPerson: {id: "PT/DE/EX0000001", familyName: Muster, givenName: Erika, dateOfBirth: "1980-01-31"}
     evidences:
       - {evidenceType: `+typeBirthDE+`, file: birth.pdf, preview: true, reauth: true, delay: 2s}
       - {evidenceType: `+typeEducationDE+`, error: EDM:ERR:0008}
@@ -89,15 +89,15 @@ subjects:
 }
 
 func TestLoadDatasetErrors(t *testing.T) {
-	person := `  - naturalPerson: {identifier: "PT/DE/EX0000001"}` + "\n"
+	person := `  - naturalPerson: {id: "PT/DE/EX0000001"}` + "\n"
 	cases := []struct {
 		name, yaml, want string
 	}{
 		{"empty", "", "no subjects"},
 		{"misspelt key", "subjects:\n" + person + "    evidences: [{evidenceTyp: x}]\n", "evidenceTyp"},
-		{"both kinds", "subjects:\n  - naturalPerson: {identifier: A}\n    legalPerson: {identifier: B}\n", "not both"},
+		{"both kinds", "subjects:\n  - naturalPerson: {id: A}\n    legalPerson: {id: B}\n", "not both"},
 		{"no kind", "subjects:\n  - evidences: []\n", "give naturalPerson or legalPerson"},
-		{"no identifier", "subjects:\n  - legalPerson: {legalName: X}\n", "legalPerson has no identifier"},
+		{"no identifier", "subjects:\n  - legalPerson: {legalName: X}\n", "legalPerson has no id"},
 		{"duplicate", "subjects:\n" + person + person, "already used"},
 		{"no evidence type", "subjects:\n" + person + "    evidences: [{file: a.pdf}]\n", "evidenceType is missing"},
 		{"unknown error code", "subjects:\n" + person + "    evidences: [{evidenceType: x, error: EDM:ERR:0099}]\n", "not an EDM error code"},
