@@ -3,6 +3,8 @@ package as4
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -272,7 +274,7 @@ func (c *Client) post(ctx context.Context, url, ct string, body []byte, id strin
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("sending %s to %s: %w", id, url, err), ctx.Err() == nil
+		return nil, fmt.Errorf("sending %s to %s: %w", id, url, err), ctx.Err() == nil && !permanent(err)
 	}
 	defer resp.Body.Close() //nolint:errcheck // read fully below
 	lim := c.Limits
@@ -336,4 +338,14 @@ func receiptFor(signals []SignalMessage, id string) (*Receipt, error, bool) {
 		return nil, &SendError{MessageID: id, Errors: errs}, false
 	}
 	return nil, fmt.Errorf("the answer to %s holds neither a receipt nor an error for it", id), false
+}
+
+// permanent tells transport errors that a retry cannot mend: the peer's
+// TLS certificate is refused (untrusted, expired, wrong name).
+func permanent(err error) bool {
+	var verify *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var host x509.HostnameError
+	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &host)
 }

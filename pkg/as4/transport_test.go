@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -110,5 +112,27 @@ func TestRefusalComesBackAsEbMSError(t *testing.T) {
 	var se *SendError
 	if !errors.As(err, &se) || len(se.Errors) != 1 || se.Errors[0].Code != "EBMS:0003" || se.Errors[0].RefToMessageID != req.MessageID {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// A peer whose TLS certificate is refused is not tried again: no retry can
+// mend it, and the sender learns at once.
+func TestNoRetryWhenThePeerCertificateIsRefused(t *testing.T) {
+	var calls atomic.Int32
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { calls.Add(1) }))
+	defer ts.Close()
+	var handshakes atomic.Int32
+	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			handshakes.Add(1)
+		}
+	}
+	c := &Client{Retries: 5, Backoff: time.Millisecond}
+	_, err := c.Send(context.Background(), ts.URL, NewRequest(route(), "", now), payloads())
+	if err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("got %v, want a certificate error", err)
+	}
+	if handshakes.Load() != 1 || calls.Load() != 0 {
+		t.Errorf("%d connections, %d requests; want 1 and 0", handshakes.Load(), calls.Load())
 	}
 }

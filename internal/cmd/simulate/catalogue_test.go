@@ -95,6 +95,27 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
+// TestFaultScenarios runs the example scenarios with faults: a slow, lossy
+// link and a provider killed and restarted (faults.yaml); a provider with an
+// expired certificate and one answering with an invalid message
+// (node-faults.yaml). TC04 (a corrupted AS4 signature) is in the catalogue.
+func TestFaultScenarios(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node processes; skipped with -short")
+	}
+	for _, name := range []string{"faults.yaml", "node-faults.yaml"} {
+		t.Run(name, func(t *testing.T) {
+			sc, err := runner.Load(filepath.Join("..", "..", "..", "examples", "simulate", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep := catalogueRunner(runner.Options{}).Run(context.Background(), sc); !rep.Passed {
+				reportFailure(t, rep)
+			}
+		})
+	}
+}
+
 // TestLoadWithProviderRestart runs examples/simulate/load-restart.yaml:
 // 1,000 exchanges while the provider is killed and restarted. Every
 // exchange must end answered or failed with a reason: none lost, none
