@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lestrrat-go/helium"
+	"github.com/oots-tools/oots/pkg/xmldoc"
 )
 
 // exclusiveC14N is the exclusive canonical form (Exclusive XML
@@ -190,7 +191,7 @@ func (w *c14nWriter) attributes(e *helium.Element) {
 		}
 		w.b.WriteString(a.LocalName())
 		w.b.WriteString(`="`)
-		escapeC14N(&w.b, a.Value(), true)
+		escapeC14N(&w.b, xmldoc.AttrValue(a), true)
 		w.b.WriteByte('"')
 	}
 }

@@ -119,14 +119,15 @@ func TestRefusalComesBackAsEbMSError(t *testing.T) {
 // mend it, and the sender learns at once.
 func TestNoRetryWhenThePeerCertificateIsRefused(t *testing.T) {
 	var calls atomic.Int32
-	ts := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { calls.Add(1) }))
-	defer ts.Close()
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { calls.Add(1) }))
 	var handshakes atomic.Int32
 	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			handshakes.Add(1)
 		}
 	}
+	ts.StartTLS()
+	defer ts.Close()
 	c := &Client{Retries: 5, Backoff: time.Millisecond}
 	_, err := c.Send(context.Background(), ts.URL, NewRequest(route(), "", now), payloads())
 	if err == nil || !strings.Contains(err.Error(), "certificate") {

@@ -141,7 +141,7 @@ func only(parent *helium.Element, ns, local, what string) (*helium.Element, erro
 
 func childElements(e *helium.Element) []*helium.Element {
 	var out []*helium.Element
-	for c := range helium.ChildElements(e) {
+	for c := range xmldoc.ChildElements(e) {
 		out = append(out, c)
 	}
 	return out
@@ -317,12 +317,13 @@ func indexIDs(root *helium.Element) (map[string]*helium.Element, error) {
 			if !isID {
 				continue
 			}
-			if _, dup := index[a.Value()]; dup {
-				return fmt.Errorf("the ID %q is used twice in the envelope", a.Value())
+			value := xmldoc.AttrValue(a)
+			if _, dup := index[value]; dup {
+				return fmt.Errorf("the ID %q is used twice in the envelope", value)
 			}
-			index[a.Value()] = e
+			index[value] = e
 		}
-		for c := range helium.ChildElements(e) {
+		for c := range xmldoc.ChildElements(e) {
 			if err := walk(c); err != nil {
 				return err
 			}

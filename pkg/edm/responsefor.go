@@ -165,7 +165,7 @@ func readEvidenceType(e *helium.Element) *EvidenceType {
 // readTexts reads the sdg:<local lang="..."> children of e.
 func readTexts(e *helium.Element, local string) []Text {
 	var out []Text
-	for c := range helium.ChildElements(e) {
+	for c := range xmldoc.ChildElements(e) {
 		if is(c, nsSDG, local) {
 			lang, _ := attrOf(c, "lang")
 			out = append(out, Text{Lang: lang, Text: text(c)})
@@ -190,7 +190,7 @@ func slotOf(e *helium.Element, name string) *helium.Element {
 	if e == nil {
 		return nil
 	}
-	for c := range helium.ChildElements(e) {
+	for c := range xmldoc.ChildElements(e) {
 		if v, _ := c.GetAttribute("name"); is(c, nsRIM, "Slot") && v == name {
 			return c
 		}

@@ -77,15 +77,12 @@ func (v *Validator) codelistLayer(_ context.Context, doc *helium.Document, kind 
 	if v.rules.codes == nil || kind == EbMSHeader || kind == SOAPEnvelope {
 		return nil
 	}
-	checks := make([]*codelistCheck, 0, len(codelistChecks))
-	for i := range codelistChecks {
-		if c := &codelistChecks[i]; c.kinds == nil || containsKind(c.kinds, kind) {
-			checks = append(checks, c)
-		}
-	}
 	var out []report.Finding
 	walk(doc.DocumentElement(), func(el *helium.Element) bool {
-		for _, c := range checks {
+		for _, c := range codelistIndex.forName(el.LocalName()) {
+			if c.kinds != nil && !containsKind(c.kinds, kind) {
+				continue
+			}
 			if f, ok := v.checkCode(c, el); ok {
 				out = append(out, f)
 			}
@@ -93,6 +90,45 @@ func (v *Validator) codelistLayer(_ context.Context, doc *helium.Document, kind 
 		return true
 	})
 	return out
+}
+
+// codelistIndex finds the checks that may apply to an element by its local
+// name, so that the walk does not try every check on every element.
+var codelistIndex = indexChecks(codelistChecks)
+
+// checkIndex lists, per local name, the checks naming it or any name ("*"),
+// in the order of codelistChecks, so the findings keep that order.
+type checkIndex struct {
+	byLocal map[string][]*codelistCheck
+	any     []*codelistCheck
+}
+
+func indexChecks(checks []codelistCheck) checkIndex {
+	ix := checkIndex{byLocal: map[string][]*codelistCheck{}}
+	for i := range checks {
+		if checks[i].local != "*" {
+			ix.byLocal[checks[i].local] = nil
+		}
+	}
+	for i := range checks {
+		c := &checks[i]
+		if c.local == "*" {
+			ix.any = append(ix.any, c)
+		}
+		for local := range ix.byLocal {
+			if c.local == "*" || c.local == local {
+				ix.byLocal[local] = append(ix.byLocal[local], c)
+			}
+		}
+	}
+	return ix
+}
+
+func (ix checkIndex) forName(local string) []*codelistCheck {
+	if checks, ok := ix.byLocal[local]; ok {
+		return checks
+	}
+	return ix.any
 }
 
 // checkCode applies one check to one element; ok is true when it fails.

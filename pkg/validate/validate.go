@@ -47,11 +47,27 @@ func New(rules *RuleSet, opts Options) *Validator {
 type Document struct {
 	Doc  *helium.Document
 	Kind Kind
+	// AsParsed is true when the tree is exactly what parsing the bytes gave:
+	// no enveloped signature was set aside and the schema layer added no
+	// default attributes. Such a tree can stand for a fresh parse.
+	AsParsed bool
+}
+
+// Free hands the tree back to the parser's pools; neither the Document nor
+// any node of it may be used afterwards. Strings read from the tree are
+// copies and stay valid. A nil Document is ignored.
+func (d *Document) Free() {
+	if d != nil && d.Doc != nil {
+		d.Doc.Free()
+	}
 }
 
 // Validate checks one document given as bytes; path is reported as given.
+// The parsed tree is handed back to the parser's pools: a node validates
+// thousands of messages, and their trees are most of what it allocates.
 func (v *Validator) Validate(ctx context.Context, path string, data []byte) report.FileResult {
-	res, _ := v.ValidateDocument(ctx, path, data)
+	res, doc := v.ValidateDocument(ctx, path, data)
+	doc.Free()
 	return res
 }
 
@@ -75,7 +91,7 @@ func (v *Validator) ValidateDocument(ctx context.Context, path string, data []by
 	res.Signature = setAsideSignature(doc)
 	if kind == Unknown {
 		res.Findings = append(res.Findings, unknownKindFinding(doc))
-		return v.finish(res), &Document{Doc: doc, Kind: kind}
+		return v.finish(res), &Document{Doc: doc, Kind: kind, AsParsed: res.Signature == ""}
 	}
 	// XML Schema validation may add default attribute values to the tree, and
 	// the business rules must see the document as it was written: so the
@@ -88,7 +104,8 @@ func (v *Validator) ValidateDocument(ctx context.Context, path string, data []by
 			break
 		}
 	}
-	return v.finish(res), &Document{Doc: doc, Kind: kind}
+	asParsed := res.Signature == "" && v.schemaKeepsDocuments(kind)
+	return v.finish(res), &Document{Doc: doc, Kind: kind, AsParsed: asParsed}
 }
 
 // nsDSig is the XML-DSig namespace.
@@ -103,7 +120,7 @@ const nsDSig = "http://www.w3.org/2000/09/xmldsig#"
 func setAsideSignature(doc *helium.Document) string {
 	root := doc.DocumentElement()
 	var last *helium.Element
-	for c := range helium.ChildElements(root) {
+	for c := range xmldoc.ChildElements(root) {
 		last = c
 	}
 	if !xmldoc.Is(last, nsDSig, "Signature") {
@@ -144,12 +161,36 @@ func unknownKindFinding(doc *helium.Document) report.Finding {
 	}
 }
 
-func (v *Validator) xsdLayer(ctx context.Context, doc *helium.Document, kind Kind) []report.Finding {
-	lazy, source := &v.rules.edm, "EDM structure"
-	if kind == EbMSHeader || kind == SOAPEnvelope {
-		lazy, source = &v.rules.ebms, "ebMS3 structure"
+// documentKeeper is a schema that can tell whether it changes the documents
+// it validates.
+type documentKeeper interface {
+	KeepsDocuments() bool
+}
+
+// schemaKeepsDocuments reports whether the schema layer of kind left the
+// tree as parsed; a schema that cannot tell is assumed to change it.
+func (v *Validator) schemaKeepsDocuments(kind Kind) bool {
+	schema, err := v.schemaFor(kind).get()
+	if err != nil || schema == nil {
+		return true // no schema ran
 	}
-	schema, err := lazy.get()
+	k, ok := schema.(documentKeeper)
+	return ok && k.KeepsDocuments()
+}
+
+func (v *Validator) schemaFor(kind Kind) *lazySchema {
+	if kind == EbMSHeader || kind == SOAPEnvelope {
+		return &v.rules.ebms
+	}
+	return &v.rules.edm
+}
+
+func (v *Validator) xsdLayer(ctx context.Context, doc *helium.Document, kind Kind) []report.Finding {
+	source := "EDM structure"
+	if kind == EbMSHeader || kind == SOAPEnvelope {
+		source = "ebMS3 structure"
+	}
+	schema, err := v.schemaFor(kind).get()
 	if err != nil {
 		return []report.Finding{{Layer: report.LayerXSD, Source: source, Severity: report.SeverityError,
 			Message: "the XML Schema could not be compiled: " + err.Error()}}

@@ -13,13 +13,25 @@ func Text(e *helium.Element) string {
 	if e == nil {
 		return ""
 	}
-	var b strings.Builder
-	for n := range helium.Descendants(e) {
-		if n.Type() == helium.TextNode || n.Type() == helium.CDATASectionNode {
-			b.Write(n.Content())
+	// Nearly every value element holds one text node: read it without
+	// gathering.
+	if c := e.FirstChild(); c != nil && c.NextSibling() == nil && c.Parent() == helium.Node(e) {
+		if isText(c) {
+			return strings.TrimSpace(string(c.Content()))
 		}
 	}
+	var b strings.Builder
+	eachDescendant(e, func(n helium.Node) bool {
+		if isText(n) {
+			b.Write(n.Content())
+		}
+		return true
+	})
 	return strings.TrimSpace(b.String())
+}
+
+func isText(n helium.Node) bool {
+	return n.Type() == helium.TextNode || n.Type() == helium.CDATASectionNode
 }
 
 // Attr is an unqualified attribute of e, trimmed; ok is false when e is nil
@@ -28,6 +40,23 @@ func Attr(e *helium.Element, name string) (string, bool) {
 	if e == nil {
 		return "", false
 	}
-	v, ok := e.GetAttribute(name)
-	return strings.TrimSpace(v), ok
+	a, ok := e.FindAttribute(helium.QNamePredicate(name))
+	if !ok {
+		return "", false
+	}
+	return strings.TrimSpace(AttrValue(a)), true
+}
+
+// AttrValue is the value of a, as a.Value() gives it. An attribute nearly
+// always holds one text node, which is read directly: Value gathers the
+// children through a buffer and a visited set on every call.
+func AttrValue(a *helium.Attribute) string {
+	c := a.FirstChild()
+	if c == nil {
+		return ""
+	}
+	if t, ok := c.(*helium.Text); ok && c.NextSibling() == nil {
+		return string(t.Content())
+	}
+	return a.Value()
 }

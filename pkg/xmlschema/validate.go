@@ -65,6 +65,13 @@ func (s *Schema) Validate(ctx context.Context, doc *helium.Document) []Violation
 	return out
 }
 
+// KeepsDocuments reports whether Validate leaves the documents it checks
+// exactly as they were: true for the native engine; helium's adds the
+// default values of absent attributes to them.
+func (s *Schema) KeepsDocuments() bool {
+	return s.native != nil
+}
+
 // ValidateBytes parses data with a safe parser (no DTD loading, no network,
 // no external entities) and validates it. A document that is not
 // well-formed yields a single violation describing the parse error.

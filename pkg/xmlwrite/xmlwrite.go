@@ -122,28 +122,50 @@ func escape(b *bytes.Buffer, s string, inAttr bool) { writeEscaped(b, s, inAttr,
 func WriteCanonical(b *bytes.Buffer, s string, inAttr bool) { writeEscaped(b, s, inAttr, false) }
 
 func writeEscaped(b *bytes.Buffer, s string, inAttr, gtInAttr bool) {
-	for _, r := range s {
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>' && (!inAttr || gtInAttr):
-			b.WriteString("&gt;")
-		case r == '"' && inAttr:
-			b.WriteString("&quot;")
-		case r == '\r':
-			b.WriteString("&#xD;")
-		case r == '\n' && inAttr:
-			b.WriteString("&#xA;")
-		case r == '\t' && inAttr:
-			b.WriteString("&#x9;")
-		case !xmlChar(r):
-			b.WriteRune(utf8.RuneError)
-		default:
-			b.WriteRune(r)
+	// Runs of characters that need no escape are copied whole: messages are
+	// mostly such runs, and writing them rune by rune is most of the cost.
+	last := 0
+	for i := 0; i < len(s); {
+		var esc string
+		width := 1
+		if c := s[i]; c < utf8.RuneSelf {
+			switch {
+			case c == '&':
+				esc = "&amp;"
+			case c == '<':
+				esc = "&lt;"
+			case c == '>' && (!inAttr || gtInAttr):
+				esc = "&gt;"
+			case c == '"' && inAttr:
+				esc = "&quot;"
+			case c == '\r':
+				esc = "&#xD;"
+			case c == '\n' && inAttr:
+				esc = "&#xA;"
+			case c == '\t' && inAttr:
+				esc = "&#x9;"
+			case !xmlChar(rune(c)):
+				esc = string(utf8.RuneError)
+			default:
+				i++
+				continue
+			}
+		} else {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			// An invalid byte decodes as RuneError of width 1 and is replaced,
+			// as is a character XML does not allow.
+			if (r != utf8.RuneError || n > 1) && xmlChar(r) {
+				i += n
+				continue
+			}
+			esc, width = string(utf8.RuneError), n
 		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		i += width
+		last = i
 	}
+	b.WriteString(s[last:])
 }
 
 // xmlChar is the XML 1.0 Char production.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestDocument(t *testing.T) {
@@ -49,4 +50,49 @@ func TestWriteCanonical(t *testing.T) {
 	if b.String() != want {
 		t.Errorf("got  %q\nwant %q", b.String(), want)
 	}
+}
+
+// escapeRuneByRune is the escaping rule stated one character at a time,
+// the definition writeEscaped must keep while copying runs whole.
+func escapeRuneByRune(s string, inAttr, gtInAttr bool) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>' && (!inAttr || gtInAttr):
+			b.WriteString("&gt;")
+		case r == '"' && inAttr:
+			b.WriteString("&quot;")
+		case r == '\r':
+			b.WriteString("&#xD;")
+		case r == '\n' && inAttr:
+			b.WriteString("&#xA;")
+		case r == '\t' && inAttr:
+			b.WriteString("&#x9;")
+		case !xmlChar(r):
+			b.WriteRune(utf8.RuneError)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func FuzzEscapeMatchesDefinition(f *testing.F) {
+	for _, s := range []string{"", "plain", `a&b<c>d"e'f`, "t\tn\nr\r", "\x00\x01\x1f\x7f", "é€😀", "\xff\xfe", "\xed\xa0\x80",
+		"\uFFFD\uFFFE\uFFFF", "\xe2\x82", "mixed <é> & \x00 \"ok\" \xc3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, mode := range [][2]bool{{false, false}, {true, false}, {true, true}} {
+			var b bytes.Buffer
+			writeEscaped(&b, s, mode[0], mode[1])
+			if want := escapeRuneByRune(s, mode[0], mode[1]); b.String() != want {
+				t.Fatalf("writeEscaped(%q, attr=%v, gt=%v) = %q, want %q", s, mode[0], mode[1], b.String(), want)
+			}
+		}
+	})
 }

@@ -129,6 +129,8 @@ func (p *Provider) Answer(ctx context.Context, request []byte) (*Reply, error) {
 		return nil, err
 	}
 	res, doc := p.cfg.Validator.ValidateDocument(ctx, "evidence request", request)
+	// newQuery copies what the answer needs out of the tree.
+	defer doc.Free()
 	if err := ctx.Err(); err != nil {
 		return nil, err // the validation was cut short: its findings mean nothing
 	}

@@ -30,8 +30,13 @@ const ruleAttachment = "attachment"
 
 // waiter is a request waiting for its answer.
 type waiter struct {
-	request  []byte
-	provider string
+	request []byte
+	// requestTree is the request as its validation parsed it, when that
+	// tree is still as parsed (see validate.Document.AsParsed): the
+	// cross-check reads it instead of parsing the request again. Nil means
+	// parse request.
+	requestTree *validate.Document
+	provider    string
 	// ch takes the one delivery; buffered so that Deliver never waits.
 	ch chan delivery
 }
@@ -53,8 +58,8 @@ type answer struct {
 // send registers the request, hands it to Config.Send and waits for the
 // answer. Every request ends counted once: answered (a delivery, even an
 // invalid one, which is then a failure) or failed.
-func (r *Requester) send(ctx context.Context, j *Journey, accessService, id, provider string, data []byte) (delivery, error) {
-	w := &waiter{request: data, provider: provider, ch: make(chan delivery, 1)}
+func (r *Requester) send(ctx context.Context, j *Journey, accessService, id, provider string, b built) (delivery, error) {
+	w := &waiter{request: b.data, requestTree: b.tree, provider: provider, ch: make(chan delivery, 1)}
 	r.mu.Lock()
 	r.pending[id] = w
 	r.mu.Unlock()
@@ -128,6 +133,8 @@ func (r *Requester) Deliver(ctx context.Context, message []byte, attachments []A
 		return err
 	}
 	res, doc := v.ValidateDocument(ctx, "answer", message)
+	// Everything kept of the answer (readAnswer) is copied out of the tree.
+	defer doc.Free()
 	if doc == nil {
 		r.invalid.Add(1)
 		return fmt.Errorf("the EDM message is not well-formed: %s", findingsText(res.Findings))
@@ -168,6 +175,10 @@ func (r *Requester) crossCheck(ctx context.Context, w *waiter, doc *validate.Doc
 		return []report.Finding{{Layer: report.LayerCross, Rule: crosscheck.RulePair, Severity: report.SeverityError,
 			Message: fmt.Sprintf("the message is a %s, not an evidence response or error response", doc.Kind)}}
 	}
+	if w.requestTree != nil {
+		defer w.requestTree.Free()
+		return crosscheck.Check(w.requestTree.Doc, doc.Doc)
+	}
 	req, err := xmldoc.Parse(ctx, w.request, xmldoc.DefaultLimits)
 	if err != nil {
 		// The request was built and checked here: this cannot happen
@@ -175,6 +186,7 @@ func (r *Requester) crossCheck(ctx context.Context, w *waiter, doc *validate.Doc
 		return []report.Finding{{Layer: report.LayerCross, Rule: crosscheck.RulePair, Severity: report.SeverityError,
 			Message: "the request answered cannot be read again: " + err.Error()}}
 	}
+	defer req.Free()
 	return crosscheck.Check(req, doc.Doc)
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/oots-tools/oots/pkg/catalog"
 	"github.com/oots-tools/oots/pkg/edm"
+	"github.com/oots-tools/oots/pkg/validate"
 )
 
 // defaultLevelOfAssurance is the subject's eIDAS level when neither the
@@ -73,12 +74,12 @@ func (r *Requester) roundTrip(ctx context.Context, rec *record, j *Journey, step
 		rec.fail(msg)
 		return nil, false
 	}
-	data, err := r.build(ctx, req)
+	b, err := r.build(ctx, req)
 	if err != nil {
 		return fail(fmt.Sprintf("the request to %s: %v", provider, err))
 	}
-	rec.messages = append(rec.messages, Message{Direction: "sent", Kind: "evidence-request", ID: req.ID, Provider: provider, Valid: true, Bytes: len(data)})
-	d, err := r.send(ctx, j, t.access.ID, req.ID, provider, data)
+	rec.messages = append(rec.messages, Message{Direction: "sent", Kind: "evidence-request", ID: req.ID, Provider: provider, Valid: true, Bytes: len(b.data)})
+	d, err := r.send(ctx, j, t.access.ID, req.ID, provider, b)
 	if err != nil {
 		return fail(fmt.Sprintf("request %s to %s at %s: %v", req.ID, provider, t.access.ID, err))
 	}
@@ -97,23 +98,35 @@ func (r *Requester) roundTrip(ctx context.Context, rec *record, j *Journey, step
 	return d.ans, true
 }
 
+// built is a request written and checked: its bytes, and the tree its
+// validation parsed when the cross-check can reuse it (nil otherwise).
+type built struct {
+	data []byte
+	tree *validate.Document
+}
+
 // build writes the request and checks it with the rules: a journey that
 // makes an invalid request (a subject without a name, say) is reported
 // before anything is sent.
-func (r *Requester) build(ctx context.Context, req *edm.Request) ([]byte, error) {
+func (r *Requester) build(ctx context.Context, req *edm.Request) (built, error) {
 	data, err := req.XML()
 	if err != nil {
-		return nil, err
+		return built{}, err
 	}
 	v, err := r.validatorFor(ctx)
 	if err != nil {
-		return nil, err
+		return built{}, err
 	}
-	res := v.Validate(ctx, "request", data)
+	res, doc := v.ValidateDocument(ctx, "request", data)
 	if !res.Valid {
-		return nil, fmt.Errorf("not valid, rules %s", strings.Join(failedRules(res.Findings), ", "))
+		doc.Free()
+		return built{}, fmt.Errorf("not valid, rules %s", strings.Join(failedRules(res.Findings), ", "))
 	}
-	return data, nil
+	if !doc.AsParsed {
+		doc.Free()
+		doc = nil
+	}
+	return built{data: data, tree: doc}, nil
 }
 
 // newRequest is the evidence request of one target: the requester, the
