@@ -29,6 +29,7 @@ type RunOptions struct {
 	Exchanges   int
 	Concurrency int
 	External    []string
+	Listen      []string
 	Keep        bool
 	WorkDir     string
 	KeyAlg      string
@@ -93,6 +94,7 @@ could not run (a node did not start, a bad scenario file) or a usage error.`,
 	fl.IntVar(&opts.Exchanges, "exchanges", 0, "load run: repeat the scenario's first journey this many times")
 	fl.IntVar(&opts.Concurrency, "concurrency", 8, "load run: journeys at once")
 	fl.StringArrayVar(&opts.External, "external", nil, "NODE=URL: use your own node at URL instead of starting NODE (repeatable)")
+	fl.StringArrayVar(&opts.Listen, "listen", nil, "NODE=HOST:PORT: start NODE on this address, e.g. where your own node sends its answers (repeatable)")
 	fl.BoolVar(&opts.Keep, "keep", false, "keep each scenario's work folder (PKI, node configurations, logs)")
 	fl.StringVar(&opts.WorkDir, "work-dir", "", "where work folders are made (default: the temporary folder)")
 	fl.StringVar(&opts.KeyAlg, "key-alg", "rsa", "key algorithm of the nodes: rsa (RSA-3072, the eDelivery RSA profile), p256 or ed25519")
@@ -119,6 +121,12 @@ func checkRunOptions(opts *RunOptions) error {
 		name, u, ok := strings.Cut(e, "=")
 		if !ok || name == "" || !isHTTPURL(u) {
 			return cmdutil.FlagErrorf("--external %q: write NODE=URL, e.g. provider=https://my-node:8443", e)
+		}
+	}
+	for _, l := range opts.Listen {
+		name, addr, ok := strings.Cut(l, "=")
+		if !ok || name == "" || runner.CheckListen(addr) != nil || addr == "" {
+			return cmdutil.FlagErrorf("--listen %q: write NODE=HOST:PORT, e.g. requester=127.0.0.1:8444", l)
 		}
 	}
 	return nil
@@ -179,11 +187,15 @@ func newRunner(opts *RunOptions) (*runner.Runner, error) {
 		Command: opts.Command, WorkDir: opts.WorkDir, Keep: opts.Keep, KeyAlg: alg,
 		Exchanges: opts.Exchanges, Concurrency: opts.Concurrency,
 		ReadyTimeout: opts.ReadyTimeout, JourneyTimeout: opts.JourneyTimeout,
-		External: map[string]string{},
+		External: map[string]string{}, Listen: map[string]string{},
 	}
 	for _, e := range opts.External {
 		name, u, _ := strings.Cut(e, "=")
 		ro.External[name] = u
+	}
+	for _, l := range opts.Listen {
+		name, addr, _ := strings.Cut(l, "=")
+		ro.Listen[name] = addr
 	}
 	if opts.CA != "" {
 		ca, err := pki.LoadCA(opts.CA)

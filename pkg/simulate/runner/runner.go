@@ -37,6 +37,8 @@ type Options struct {
 	CA *pki.CA
 	// External replaces nodes by the user's own: node name → base URL.
 	External map[string]string
+	// Listen fixes the address of started nodes: node name → host:port.
+	Listen map[string]string
 	// Exchanges and Concurrency turn a run into a load run: the scenario's
 	// first journey is repeated Exchanges times by Concurrency workers.
 	Exchanges, Concurrency int
@@ -136,6 +138,16 @@ func (r *Runner) prepare(orig *Scenario) (*Scenario, error) {
 			return nil, fmt.Errorf("--external %s=%s: scenario %s has no node %q", name, u, sc.ID, name)
 		}
 		n.External = u
+	}
+	for name, addr := range r.opts.Listen {
+		n := sc.node(name)
+		if n == nil {
+			return nil, fmt.Errorf("--listen %s=%s: scenario %s has no node %q", name, addr, sc.ID, name)
+		}
+		if n.External != "" {
+			return nil, fmt.Errorf("--listen %s=%s: node %q is external, not started by the run", name, addr, name)
+		}
+		n.Listen = addr
 	}
 	if r.opts.Exchanges > 0 {
 		load, err := loadStepFrom(&sc, r.opts.Exchanges, max(r.opts.Concurrency, 1))
@@ -252,6 +264,10 @@ func (ru *run) allocate() (map[string]string, error) {
 		keys = append(keys, linkKey(l.From, l.To))
 	}
 	for _, k := range keys {
+		if n := ru.sc.node(k); n != nil && n.Listen != "" {
+			addrs[k] = n.Listen
+			continue
+		}
 		addr, err := freeLoopbackAddr()
 		if err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -67,6 +68,9 @@ type NodeSpec struct {
 	// External is the base URL of a node the user runs themself: it is not
 	// started, and the other nodes are pointed at it.
 	External string `yaml:"external"`
+	// Listen fixes the node's address (host:port) instead of a free
+	// loopback port: the user's own nodes must know where to answer.
+	Listen string `yaml:"listen"`
 
 	Line int `yaml:"-"`
 }
@@ -375,6 +379,23 @@ func checkNode(n *NodeSpec, seen map[string]*NodeSpec) error {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return lineError(n.Line, "node %q: external %q is not an http(s) URL", n.Name, n.External)
 		}
+		if n.Listen != "" {
+			return lineError(n.Line, "node %q: an external node is not started; listen is for the nodes the run starts", n.Name)
+		}
+	}
+	if err := CheckListen(n.Listen); err != nil {
+		return lineError(n.Line, "node %q: %v", n.Name, err)
+	}
+	return nil
+}
+
+// CheckListen accepts "" (a free loopback port) or host:port with a port.
+func CheckListen(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	if _, port, err := net.SplitHostPort(addr); err != nil || port == "" || port == "0" {
+		return fmt.Errorf("listen %q: write host:port, e.g. 127.0.0.1:8444", addr)
 	}
 	return nil
 }

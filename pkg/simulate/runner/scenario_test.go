@@ -28,6 +28,8 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		{"no steps", base, "the scenario has no steps"},
 		{"external kill", "id: X\nnodes:\n  - {name: p, role: provider, party: P, external: \"https://x:1\"}\nsteps:\n  - kill: p\n", "node \"p\" is external"},
 		{"bad external", "id: X\nnodes:\n  - {name: p, role: provider, party: P, external: \"ftp://x\"}\nsteps: [{wait: 1s}]\n", "is not an http(s) URL"},
+		{"listen without port", "id: X\nnodes:\n  - {name: r, role: requester, party: R, listen: \"127.0.0.1\"}\nsteps: [{wait: 1s}]\n", "s.yaml:3: node \"r\": listen \"127.0.0.1\": write host:port"},
+		{"listen on an external node", "id: X\nnodes:\n  - {name: p, role: provider, party: P, external: \"https://x:1\", listen: \"127.0.0.1:9\"}\nsteps: [{wait: 1s}]\n", "an external node is not started"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
