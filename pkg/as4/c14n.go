@@ -8,6 +8,7 @@ import (
 
 	"github.com/lestrrat-go/helium"
 	"github.com/oots-tools/oots/pkg/xmldoc"
+	"github.com/oots-tools/oots/pkg/xmlwrite"
 )
 
 // exclusiveC14N is the exclusive canonical form (Exclusive XML
@@ -59,7 +60,7 @@ func (w *c14nWriter) element(e *helium.Element, rendered []nsBinding) error {
 			w.b.WriteString(d.prefix)
 		}
 		w.b.WriteString(`="`)
-		escapeC14N(&w.b, d.uri, true)
+		xmlwrite.WriteCanonical(&w.b, d.uri, true)
 		w.b.WriteByte('"')
 	}
 	if len(decls) > 0 {
@@ -91,7 +92,7 @@ func (w *c14nWriter) child(n helium.Node, rendered []nsBinding) error {
 	case helium.ElementNode:
 		return w.element(n.(*helium.Element), rendered)
 	case helium.TextNode, helium.CDATASectionNode:
-		escapeC14N(&w.b, string(n.Content()), false)
+		xmlwrite.WriteCanonical(&w.b, string(n.Content()), false)
 	case helium.ProcessingInstructionNode:
 		w.b.WriteString("<?")
 		w.b.WriteString(n.Name())
@@ -191,37 +192,7 @@ func (w *c14nWriter) attributes(e *helium.Element) {
 		}
 		w.b.WriteString(a.LocalName())
 		w.b.WriteString(`="`)
-		escapeC14N(&w.b, xmldoc.AttrValue(a), true)
+		xmlwrite.WriteCanonical(&w.b, xmldoc.AttrValue(a), true)
 		w.b.WriteByte('"')
 	}
-}
-
-// escapeC14N writes text or an attribute value as C14N escapes them.
-func escapeC14N(b *bytes.Buffer, s string, inAttr bool) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch c := s[i]; {
-		case c == '&':
-			esc = "&amp;"
-		case c == '<':
-			esc = "&lt;"
-		case c == '>' && !inAttr:
-			esc = "&gt;"
-		case c == '"' && inAttr:
-			esc = "&quot;"
-		case c == '\t' && inAttr:
-			esc = "&#x9;"
-		case c == '\n' && inAttr:
-			esc = "&#xA;"
-		case c == '\r':
-			esc = "&#xD;"
-		default:
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(esc)
-		last = i + 1
-	}
-	b.WriteString(s[last:])
 }
