@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 
@@ -35,7 +34,7 @@ func exampleAnswers(t testing.TB, r *catalog.Responder, c *catalog.Catalog) []an
 		out = append(out, answer{name: name, body: body, kind: kindOf(t, body), code: codeOf(t, body)})
 	}
 	countries := append([]string{""}, c.Countries()...)
-	for _, p := range append([]string{""}, procedureCodes(c)...) {
+	for _, p := range append([]string{""}, c.ProcedureCodes()...) {
 		for _, cc := range countries {
 			add(fmt.Sprintf("requirements(%s,%s)", p, cc), r.Requirements(p, cc))
 		}
@@ -45,13 +44,13 @@ func exampleAnswers(t testing.TB, r *catalog.Responder, c *catalog.Catalog) []an
 	add("requirements(country without requirements)", r.Requirements("R1", "LU"))
 	for _, req := range c.Requirements {
 		for _, cc := range c.Countries() {
-			for _, j := range append([]string{""}, listJurisdictions(req, cc)...) {
+			for _, j := range append([]string{""}, req.Regions(cc)...) {
 				add(fmt.Sprintf("evidence-types(%s,%s,%s)", last(req.ID), cc, j), r.EvidenceTypes(req.ID, cc, j))
 			}
 		}
 	}
 	add("evidence-types(unknown requirement)", r.EvidenceTypes(sr+"/requirements/0e000000-0000-4000-8000-00000000ffff", "FR", ""))
-	for _, cls := range classifications(c) {
+	for _, cls := range c.Classifications() {
 		for _, cc := range c.Countries() {
 			for _, q := range dialogue(t, c, cls, cc) {
 				add(fmt.Sprintf("data-services(%s,%s,%s,%v)", last(cls), cc, q.Jurisdiction, q.Attributes), r.DataServices(cls, cc, q.Attributes, q.Jurisdiction))
@@ -63,45 +62,6 @@ func exampleAnswers(t testing.TB, r *catalog.Responder, c *catalog.Catalog) []an
 	add("data-services(unknown attribute)", r.DataServices(etESBirth, "ES", map[string]string{"colour": "blue"}, ""))
 	add("data-services(unsupported value)", r.DataServices(etESBirth, "ES", map[string]string{conceptESReg: "Lunar"}, ""))
 	add("data-services(bad country)", r.DataServices(etESBirth, "E", nil, ""))
-	return out
-}
-
-func procedureCodes(c *catalog.Catalog) []string {
-	var out []string
-	for _, p := range c.Procedures() {
-		out = append(out, p.Code)
-	}
-	return out
-}
-
-// listJurisdictions are the regions and places the lists of a requirement
-// name in a country.
-func listJurisdictions(req *catalog.Requirement, country string) []string {
-	seen := map[string]bool{}
-	for _, l := range req.EvidenceTypeLists {
-		for _, j := range l.Jurisdictions {
-			if j.Country == country && j.Region != "" {
-				seen[j.Region] = true
-			}
-		}
-	}
-	return sortedSet(seen)
-}
-
-func classifications(c *catalog.Catalog) []string {
-	seen := map[string]bool{}
-	for _, d := range c.DataServices {
-		seen[d.Classification] = true
-	}
-	return sortedSet(seen)
-}
-
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
@@ -316,7 +276,7 @@ func TestResponsesImportBack(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range append([]string{""}, procedureCodes(src)...) {
+	for _, p := range append([]string{""}, src.ProcedureCodes()...) {
 		for _, cc := range append([]string{""}, src.Countries()...) {
 			want, _ := src.RequirementsFor(p, cc)
 			got, _ := pulled.RequirementsFor(p, cc)

@@ -54,14 +54,14 @@ func pullAll(t *testing.T, questions []question) *catalog.Catalog {
 // requirement in every country, with the regions its lists name.
 func ebQuestions(e *env, c *catalog.Catalog) []question {
 	var out []question
-	for _, p := range append([]string{""}, procedures(c)...) {
+	for _, p := range append([]string{""}, c.ProcedureCodes()...) {
 		for _, cc := range append([]string{""}, c.Countries()...) {
 			out = append(out, question{e.eb, regrep.RequirementsQuery(p, cc)})
 		}
 	}
 	for _, r := range c.Requirements {
 		for _, cc := range c.Countries() {
-			for _, region := range append([]string{""}, regions(r, cc)...) {
+			for _, region := range append([]string{""}, r.Regions(cc)...) {
 				q := regrep.EvidenceTypesQuery(r.ID, cc)
 				if region != "" {
 					q = withParam(q, regrep.ParamJurisdictionAdminL2, region)
@@ -80,7 +80,7 @@ func dsdQuestions(t *testing.T, e *env, c *catalog.Catalog) ([]question, []catal
 	t.Helper()
 	var out []question
 	var asked []catalog.ProviderQuery
-	for _, cls := range classifications(c) {
+	for _, cls := range c.Classifications() {
 		for _, cc := range c.Countries() {
 			for _, pq := range dialogue(t, c, cls, cc) {
 				var extra []regrep.Param
@@ -201,7 +201,7 @@ func TestCatalogPullCommandAgainstTheSimulator(t *testing.T) {
 	}
 	compareEB(t, src, pulled)
 	compared := 0
-	for _, cls := range classifications(src) {
+	for _, cls := range src.Classifications() {
 		for _, cc := range src.Countries() {
 			pq := catalog.ProviderQuery{Classification: cls, Country: cc}
 			res, err := src.Providers(pq)
@@ -223,7 +223,7 @@ func TestCatalogPullCommandAgainstTheSimulator(t *testing.T) {
 // EvidenceTypesFor for every requirement, country and region.
 func compareEB(t *testing.T, src, pulled *catalog.Catalog) {
 	t.Helper()
-	for _, p := range append([]string{""}, procedures(src)...) {
+	for _, p := range append([]string{""}, src.ProcedureCodes()...) {
 		for _, cc := range append([]string{""}, src.Countries()...) {
 			if got, want := describeRequirements(pulled, p, cc), describeRequirements(src, p, cc); got != want {
 				t.Errorf("RequirementsFor(%q, %q):\n got %s\nwant %s", p, cc, got, want)
@@ -232,7 +232,7 @@ func compareEB(t *testing.T, src, pulled *catalog.Catalog) {
 	}
 	for _, r := range src.Requirements {
 		for _, cc := range src.Countries() {
-			for _, region := range append([]string{""}, regions(r, cc)...) {
+			for _, region := range append([]string{""}, r.Regions(cc)...) {
 				if got, want := describeEvidenceTypes(pulled, r.ID, cc, region), describeEvidenceTypes(src, r.ID, cc, region); got != want {
 					t.Errorf("EvidenceTypesFor(%s, %s, %q):\n got %s\nwant %s", r.ID, cc, region, got, want)
 				}
@@ -325,34 +325,6 @@ func describeProviders(c *catalog.Catalog, q catalog.ProviderQuery) string {
 	}
 	sort.Strings(providers)
 	return b.String() + "\n" + strings.Join(providers, "\n")
-}
-
-func procedures(c *catalog.Catalog) []string {
-	var out []string
-	for _, p := range c.Procedures() {
-		out = append(out, p.Code)
-	}
-	return out
-}
-
-func regions(r *catalog.Requirement, country string) []string {
-	seen := map[string]bool{}
-	for _, l := range r.EvidenceTypeLists {
-		for _, j := range l.Jurisdictions {
-			if j.Country == country && j.Region != "" {
-				seen[j.Region] = true
-			}
-		}
-	}
-	return sortedKeys(seen)
-}
-
-func classifications(c *catalog.Catalog) []string {
-	seen := map[string]bool{}
-	for _, d := range c.DataServices {
-		seen[d.Classification] = true
-	}
-	return sortedKeys(seen)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
