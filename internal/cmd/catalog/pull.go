@@ -106,7 +106,7 @@ network or store error.`,
 	fl.StringSliceVar(&opts.Countries, "country", nil, "country to pull evidence types and data services for (repeatable)")
 	fl.StringSliceVar(&opts.Trust, "trust", nil, "trust anchor certificate (PEM or DER) for the response signatures (repeatable)")
 	fl.BoolVar(&opts.InsecureSkipSignature, "insecure-skip-signature", false, "accept answers without verifying their signature")
-	fl.StringVar(&verifyAt, "verify-at", "", "check signer certificates as of this time (RFC 3339) instead of now")
+	fl.StringVar(&verifyAt, "verify-at", "", "check signer certificates as of this time (RFC 3339 or YYYY-MM-DD) instead of now")
 	fl.StringVar(&opts.Catalog, "catalog", "", "catalogue store to merge into (default $XDG_DATA_HOME/oots/catalog.json)")
 	fl.StringVar(&opts.AcceptVersion, "accept-version", regrep.DefaultAcceptVersion, "Accept-Version header sent")
 	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "time limit of each query")
@@ -130,13 +130,11 @@ func finishPullOptions(opts *PullOptions, verifyAt string) error {
 	if opts.Timeout <= 0 {
 		return cmdutil.FlagErrorf("--timeout must be positive")
 	}
-	if verifyAt != "" {
-		t, err := time.Parse(time.RFC3339, verifyAt)
-		if err != nil {
-			return cmdutil.FlagErrorf("--verify-at %q: want an RFC 3339 time such as 2026-06-01T00:00:00Z", verifyAt)
-		}
-		opts.VerifyAt = t
+	t, err := cmdutil.ParseTimeFlag("verify-at", verifyAt)
+	if err != nil {
+		return err
 	}
+	opts.VerifyAt = t
 	opts.ProcedureCountry = strings.ToUpper(strings.TrimSpace(opts.ProcedureCountry))
 	if opts.ProcedureCountry != "" && len(opts.ProcedureCountry) != 2 {
 		return cmdutil.FlagErrorf("--procedure-country %q: want a two-letter country code such as FR", opts.ProcedureCountry)

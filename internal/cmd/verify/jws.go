@@ -135,25 +135,11 @@ func signatureVerifyOptions(trust []string, at string) (jades.VerifyOptions, err
 	if err != nil {
 		return jades.VerifyOptions{}, fmt.Errorf("--trust: %w", err)
 	}
-	t, err := parseCheckTime(at)
+	t, err := cmdutil.ParseTimeFlag("at", at)
 	if err != nil {
 		return jades.VerifyOptions{}, err
 	}
 	return jades.VerifyOptions{Roots: roots, At: t}, nil
-}
-
-// parseCheckTime reads --at: RFC 3339, or a date meaning its midnight UTC.
-func parseCheckTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, cmdutil.FlagErrorf("--at %q is neither an RFC 3339 time (2026-06-01T12:00:00Z) nor a date (2026-06-01)", s)
 }
 
 func checkedAt(o jades.VerifyOptions) time.Time {

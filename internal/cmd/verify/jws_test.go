@@ -78,18 +78,6 @@ func TestVerifyJWSFlags(t *testing.T) {
 	}
 }
 
-func TestParseCheckTime(t *testing.T) {
-	for in, want := range map[string]string{"2026-06-01": "2026-06-01T00:00:00Z", "2026-06-01T12:30:00+02:00": "2026-06-01T10:30:00Z"} {
-		got, err := parseCheckTime(in)
-		if err != nil || got.UTC().Format("2006-01-02T15:04:05Z") != want {
-			t.Errorf("%s: %v %v", in, got, err)
-		}
-	}
-	if _, err := parseCheckTime("June 1st"); err == nil {
-		t.Error("a free-form time was accepted")
-	}
-}
-
 func TestVerifyJWSValid(t *testing.T) {
 	p := pkitest.New(t)
 	id := p.Identity(t, pki.P256)

@@ -84,12 +84,8 @@ func (o *XMLOptions) check() error {
 	case o.Format != "text" && o.Format != "json":
 		return cmdutil.FlagErrorf("unknown --format %q; use text or json", o.Format)
 	}
-	if o.At != "" {
-		if _, err := time.Parse(time.RFC3339, o.At); err != nil {
-			return cmdutil.FlagErrorf("--at %q is not an RFC 3339 time such as 2026-03-01T12:00:00Z", o.At)
-		}
-	}
-	return nil
+	_, err := cmdutil.ParseTimeFlag("at", o.At)
+	return err
 }
 
 func runXML(ctx context.Context, opts *XMLOptions) error {
@@ -102,9 +98,7 @@ func runXML(ctx context.Context, opts *XMLOptions) error {
 		return err
 	}
 	vopts := dsig.VerifyOptions{Roots: roots, AllowSHA1: opts.AllowSHA1, SignatureID: opts.Signature, Files: files}
-	if opts.At != "" {
-		vopts.At, _ = time.Parse(time.RFC3339, opts.At) // checked with the flags
-	}
+	vopts.At, _ = cmdutil.ParseTimeFlag("at", opts.At) // checked with the flags
 	res, verr := dsig.Verify(ctx, data, vopts)
 	if verr != nil && !dsig.IsRefusal(verr) {
 		return fmt.Errorf("%s: %w", name, verr)
