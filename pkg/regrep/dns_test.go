@@ -24,13 +24,17 @@ type fakeDNS struct {
 	truncateUDP bool
 	// compressReplacement writes the replacement as a pointer to the question name.
 	compressReplacement bool
-	rcode               byte
+	rcode               atomic.Uint32
 	tcpQueries          atomic.Int32
 }
 
-func startFakeDNS(t *testing.T, records map[string][]NAPTR) *fakeDNS {
+// startFakeDNS serves records; set sets up the server before it starts.
+func startFakeDNS(t *testing.T, records map[string][]NAPTR, set ...func(*fakeDNS)) *fakeDNS {
 	t.Helper()
 	f := &fakeDNS{records: records}
+	for _, s := range set {
+		s(f)
+	}
 	var udp net.PacketConn
 	var tcp net.Listener
 	for range 20 { // the TCP port must be the UDP one; retry if it is taken
@@ -92,12 +96,13 @@ func (f *fakeDNS) answer(q []byte, truncate bool) []byte {
 		return nil
 	}
 	recs := f.records[strings.ToLower(name)]
-	flags := uint16(0x8180) | uint16(f.rcode)
+	rcode := f.rcode.Load()
+	flags := uint16(0x8180) | uint16(rcode)
 	if truncate {
 		flags |= 0x0200
 		recs = nil
 	}
-	if f.records[strings.ToLower(name)] == nil && f.rcode == 0 {
+	if f.records[strings.ToLower(name)] == nil && rcode == 0 {
 		flags |= 3 // NXDOMAIN
 	}
 	out := append([]byte(nil), q[:2]...)
@@ -148,9 +153,8 @@ func TestDiscoverOverUDP(t *testing.T) {
 }
 
 func TestLookupFallsBackToTCPOnTruncation(t *testing.T) {
-	f := startFakeDNS(t, map[string][]NAPTR{frDSD: {{Order: 1, Flags: "u", Regexp: "!^.*$!https://x.example/dsd!"}}})
-	f.truncateUDP = true
-	f.compressReplacement = true
+	f := startFakeDNS(t, map[string][]NAPTR{frDSD: {{Order: 1, Flags: "u", Regexp: "!^.*$!https://x.example/dsd!"}}},
+		func(f *fakeDNS) { f.truncateUDP, f.compressReplacement = true, true })
 	recs, err := (&DNSClient{Servers: []string{f.addr}}).LookupNAPTR(context.Background(), frDSD)
 	if err != nil || len(recs) != 1 || recs[0].Regexp != "!^.*$!https://x.example/dsd!" {
 		t.Fatalf("got %+v, %v", recs, err)
@@ -169,7 +173,7 @@ func TestLookupNoRecord(t *testing.T) {
 	if !errors.Is(err, ErrNoRecord) || !strings.Contains(err.Error(), "de.eb.v1.cs.acc.oots.tech.ec.europa.eu") {
 		t.Fatalf("got %v", err)
 	}
-	f.rcode = 2
+	f.rcode.Store(2)
 	_, err = (&DNSClient{Servers: []string{f.addr}}).LookupNAPTR(context.Background(), frDSD)
 	if err == nil || !strings.Contains(err.Error(), "SERVFAIL") {
 		t.Fatalf("got %v", err)
