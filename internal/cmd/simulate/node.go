@@ -87,6 +87,8 @@ Exit status: 0 stopped by a signal, 1 a configuration or start-up error.`,
 	fl.StringVar(&c.Dataset, "dataset", "", "provider: dataset YAML, or example")
 	fl.StringVar(&c.DataDir, "data-dir", "", "folder for the journal of received AS4 messages (duplicates across restarts)")
 	fl.DurationVar(&c.PreviewTimeout, "preview-timeout", 0, "provider: how long a preview waits for the user")
+	fl.DurationVar(&c.RequestTimeout, "request-timeout", 0, "requester: how long it waits for each answer")
+	fl.DurationVar(&c.DiscoveryCache, "discovery-cache", 0, "requester: how long EB and DSD answers are kept (default 1m; negative: never)")
 	return cmd
 }
 
@@ -140,6 +142,12 @@ func nodeConfig(opts *NodeOptions) (node.Config, error) {
 	}
 	if set["preview-timeout"] {
 		cfg.PreviewTimeout = f.PreviewTimeout
+	}
+	if set["request-timeout"] {
+		cfg.RequestTimeout = f.RequestTimeout
+	}
+	if set["discovery-cache"] {
+		cfg.DiscoveryCache = f.DiscoveryCache
 	}
 	if err := addPeers(&cfg, opts.Peers); err != nil {
 		return cfg, err
