@@ -34,3 +34,38 @@ func (c *Catalog) Classifications() []string {
 	}
 	return sortedKeys(seen)
 }
+
+// DialogueQueries are the provider queries of a DSD:ERR:0005 dialogue for
+// classification in country: the first query without answers and, when the
+// DSD asks for more, one query per candidate provider with the jurisdiction
+// and attribute values that pick it (the first supported value of each
+// concept asked for).
+func (c *Catalog) DialogueQueries(classification, country string) ([]ProviderQuery, error) {
+	first := ProviderQuery{Classification: classification, Country: country}
+	res, err := c.Providers(first)
+	if err != nil {
+		return nil, err
+	}
+	out := []ProviderQuery{first}
+	if res.Outcome != NeedsInput {
+		return out, nil
+	}
+	for _, m := range res.Providers {
+		q := ProviderQuery{Classification: classification, Country: country, Attributes: map[string]string{}}
+		if js := m.AccessService.Provider.Jurisdictions; res.NeedJurisdiction != nil && len(js) > 0 {
+			q.Jurisdiction = js[0].Country
+			if js[0].Region != "" {
+				q.Jurisdiction = js[0].Region
+			}
+		}
+		for _, need := range res.NeedAttributes {
+			for _, cc := range m.AccessService.Provider.Concepts {
+				if cc.ID == need.ID && len(cc.SupportedValues) > 0 {
+					q.Attributes[cc.ID] = cc.SupportedValues[0]
+				}
+			}
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}

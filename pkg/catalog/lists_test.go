@@ -39,3 +39,33 @@ func TestListsOfTheExampleCatalogue(t *testing.T) {
 		t.Errorf("the German birth certificate's data service is missing from %v", got)
 	}
 }
+
+func TestDialogueQueries(t *testing.T) {
+	c := example(t)
+	qs, err := c.DialogueQueries(etDEBirth, "DE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var places []string
+	for _, q := range qs[1:] {
+		places = append(places, q.Jurisdiction)
+	}
+	if len(qs) != 3 || qs[0].Jurisdiction != "" || !slices.Equal(places, []string{"DE3", "DE6"}) {
+		t.Errorf("DE birth: %+v", qs)
+	}
+	qs, err = c.DialogueQueries(etESBirth, "ES")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var values []string
+	for _, q := range qs[1:] {
+		values = append(values, q.Attributes[conceptESReg])
+	}
+	slices.Sort(values)
+	if len(qs) != 3 || !slices.Equal(values, []string{"Consular", "Municipal"}) {
+		t.Errorf("ES birth: %+v", qs)
+	}
+	if qs, err := c.DialogueQueries(etFRBirth, "FR"); err != nil || len(qs) != 1 {
+		t.Errorf("FR birth needs no dialogue: %+v %v", qs, err)
+	}
+}

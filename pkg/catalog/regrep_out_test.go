@@ -52,7 +52,7 @@ func exampleAnswers(t testing.TB, r *catalog.Responder, c *catalog.Catalog) []an
 	add("evidence-types(unknown requirement)", r.EvidenceTypes(sr+"/requirements/0e000000-0000-4000-8000-00000000ffff", "FR", ""))
 	for _, cls := range c.Classifications() {
 		for _, cc := range c.Countries() {
-			for _, q := range dialogue(t, c, cls, cc) {
+			for _, q := range dialogueQueries(t, c, cls, cc) {
 				add(fmt.Sprintf("data-services(%s,%s,%s,%v)", last(cls), cc, q.Jurisdiction, q.Attributes), r.DataServices(cls, cc, q.Attributes, q.Jurisdiction))
 			}
 		}
@@ -67,40 +67,6 @@ func exampleAnswers(t testing.TB, r *catalog.Responder, c *catalog.Catalog) []an
 
 func last(uri string) string { return uri[strings.LastIndex(uri, "/")+1:] }
 
-// dialogue is the DSD query without input and, when the catalogue asks for
-// more, one query per candidate provider with the jurisdiction and
-// attribute values that pick it.
-func dialogue(t testing.TB, c *catalog.Catalog, cls, country string) []catalog.ProviderQuery {
-	t.Helper()
-	first := catalog.ProviderQuery{Classification: cls, Country: country}
-	res, err := c.Providers(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := []catalog.ProviderQuery{first}
-	if res.Outcome != catalog.NeedsInput {
-		return out
-	}
-	for _, m := range res.Providers {
-		q := catalog.ProviderQuery{Classification: cls, Country: country, Attributes: map[string]string{}}
-		if res.NeedJurisdiction != nil && len(m.AccessService.Provider.Jurisdictions) > 0 {
-			j := m.AccessService.Provider.Jurisdictions[0]
-			q.Jurisdiction = j.Country
-			if j.Region != "" {
-				q.Jurisdiction = j.Region
-			}
-		}
-		for _, need := range res.NeedAttributes {
-			for _, cc := range m.AccessService.Provider.Concepts {
-				if cc.ID == need.ID && len(cc.SupportedValues) > 0 {
-					q.Attributes[cc.ID] = cc.SupportedValues[0]
-				}
-			}
-		}
-		out = append(out, q)
-	}
-	return out
-}
 
 func kindOf(t testing.TB, body []byte) validate.Kind {
 	t.Helper()
@@ -314,4 +280,13 @@ func TestContractFunctions(t *testing.T) {
 	if catalog.ErrorMessage(catalog.ErrCodeNoService) == "" || catalog.ErrorMessage("X") != "" {
 		t.Error("ErrorMessage")
 	}
+}
+
+func dialogueQueries(t testing.TB, c *catalog.Catalog, cls, country string) []catalog.ProviderQuery {
+	t.Helper()
+	qs, err := c.DialogueQueries(cls, country)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qs
 }

@@ -82,7 +82,7 @@ func dsdQuestions(t *testing.T, e *env, c *catalog.Catalog) ([]question, []catal
 	var asked []catalog.ProviderQuery
 	for _, cls := range c.Classifications() {
 		for _, cc := range c.Countries() {
-			for _, pq := range dialogue(t, c, cls, cc) {
+			for _, pq := range dialogueQueries(t, c, cls, cc) {
 				var extra []regrep.Param
 				if pq.Jurisdiction != "" {
 					extra = append(extra, regrep.Param{Name: regrep.ParamJurisdictionAdminL2, Value: pq.Jurisdiction})
@@ -96,37 +96,6 @@ func dsdQuestions(t *testing.T, e *env, c *catalog.Catalog) ([]question, []catal
 		}
 	}
 	return out, asked
-}
-
-func dialogue(t *testing.T, c *catalog.Catalog, cls, country string) []catalog.ProviderQuery {
-	t.Helper()
-	first := catalog.ProviderQuery{Classification: cls, Country: country}
-	res, err := c.Providers(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := []catalog.ProviderQuery{first}
-	if res.Outcome != catalog.NeedsInput {
-		return out
-	}
-	for _, m := range res.Providers {
-		q := catalog.ProviderQuery{Classification: cls, Country: country, Attributes: map[string]string{}}
-		if js := m.AccessService.Provider.Jurisdictions; res.NeedJurisdiction != nil && len(js) > 0 {
-			q.Jurisdiction = js[0].Country
-			if js[0].Region != "" {
-				q.Jurisdiction = js[0].Region
-			}
-		}
-		for _, need := range res.NeedAttributes {
-			for _, cc := range m.AccessService.Provider.Concepts {
-				if cc.ID == need.ID && len(cc.SupportedValues) > 0 {
-					q.Attributes[cc.ID] = cc.SupportedValues[0]
-				}
-			}
-		}
-		out = append(out, q)
-	}
-	return out
 }
 
 func TestPulledCatalogueAnswersTheSame(t *testing.T) {
@@ -334,4 +303,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func dialogueQueries(t testing.TB, c *catalog.Catalog, cls, country string) []catalog.ProviderQuery {
+	t.Helper()
+	qs, err := c.DialogueQueries(cls, country)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qs
 }
