@@ -18,15 +18,6 @@ func SignatureMethodFor(pub crypto.PublicKey) (string, error) {
 	return alg.uri, err
 }
 
-// SignatureMethodName is the short name of a SignatureMethod URI ("RSA-SHA256"),
-// or the URI itself when it is unknown.
-func SignatureMethodName(uri string) string {
-	if alg, ok := signatureAlgorithms[uri]; ok {
-		return alg.name
-	}
-	return uri
-}
-
 // SignWith signs data (canonical ds:SignedInfo) with the SignatureMethod uri;
 // ECDSA values come out as r||s, as XML-DSig wants them.
 func SignWith(uri string, signer crypto.Signer, data []byte) ([]byte, error) {
