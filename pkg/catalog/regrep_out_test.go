@@ -67,7 +67,6 @@ func exampleAnswers(t testing.TB, r *catalog.Responder, c *catalog.Catalog) []an
 
 func last(uri string) string { return uri[strings.LastIndex(uri, "/")+1:] }
 
-
 func kindOf(t testing.TB, body []byte) validate.Kind {
 	t.Helper()
 	doc, err := xmldoc.Parse(context.Background(), body, xmldoc.DefaultLimits)
