@@ -44,7 +44,7 @@ fmt-check:
 
 bench: build ## throughput over the shared corpus and single-file latency (results: docs/benchmarks.md)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./pkg/validate/
-	$(GO) test -run '^$$' -bench . -benchmem ./pkg/schematron/ ./pkg/xmlschema/ ./pkg/edm/ ./pkg/edmjson/
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/xmldoc/ ./pkg/schematron/ ./pkg/xmlschema/ ./pkg/edm/ ./pkg/edmjson/
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/dsig/ ./pkg/jades/ ./pkg/pki/
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./pkg/catalog/ ./pkg/regrep/
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/as4/ ./pkg/simulate/...
@@ -53,6 +53,7 @@ bench: build ## throughput over the shared corpus and single-file latency (resul
 
 fuzz: ## run each fuzz target for a short while
 	$(GO) test -run '^$$' -fuzz FuzzParse $(FUZZFLAGS) ./pkg/xmldoc/
+	$(GO) test -run '^$$' -fuzz FuzzFastPath $(FUZZFLAGS) ./pkg/xmldoc/
 	$(GO) test -run '^$$' -fuzz FuzzCompile $(FUZZFLAGS) ./pkg/schematron/
 	$(GO) test -run '^$$' -fuzz FuzzVerify $(FUZZFLAGS) ./pkg/dsig/
 	$(GO) test -run '^$$' -fuzz 'FuzzParse$$' $(FUZZFLAGS) ./pkg/jades/

@@ -38,7 +38,8 @@ func (e *Error) Error() string {
 // ErrDTD is returned for documents that declare a document type.
 var ErrDTD = errors.New("document type declarations (DTDs) are refused: they can pull in external entities or expand without bound, and OOTS messages never use them")
 
-// Parse parses data, refusing DTDs and documents beyond the limits.
+// Parse parses data, refusing DTDs and documents beyond the limits. The
+// everyday documents take the fast path (see fast.go); helium parses the rest.
 func Parse(ctx context.Context, data []byte, lim Limits) (*helium.Document, error) {
 	if lim.MaxBytes > 0 && int64(len(data)) > lim.MaxBytes {
 		return nil, &Error{Msg: fmt.Sprintf("document is %d bytes, more than the limit of %d", len(data), lim.MaxBytes)}
@@ -46,6 +47,15 @@ func Parse(ctx context.Context, data []byte, lim Limits) (*helium.Document, erro
 	if line, ok := doctypeLine(data); ok {
 		return nil, &Error{Line: line, Column: 1, Msg: ErrDTD.Error()}
 	}
+	if doc, ok := parseFast(data, lim.MaxDepth); ok {
+		return doc, nil
+	}
+	return parseHelium(ctx, data, lim)
+}
+
+// parseHelium parses with helium: every document the fast path leaves, and
+// every malformed one, whose error helium positions.
+func parseHelium(ctx context.Context, data []byte, lim Limits) (*helium.Document, error) {
 	p := helium.NewParser().
 		LoadExternalDTD(false).
 		SubstituteEntities(false).

@@ -1,0 +1,730 @@
+package xmldoc
+
+import (
+	"bytes"
+	"hash/maphash"
+	"net/url"
+	"strconv"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/lestrrat-go/helium"
+)
+
+// The fast path builds, for the documents OOTS nodes exchange all day (UTF-8,
+// no DTD, no processing instructions, LF line ends), the same helium tree the
+// helium parser builds, several times faster: a single pass over the bytes
+// with ASCII names, creating the nodes through helium's own constructors.
+//
+// It is a strict subset of XML: anything it does not handle — and every
+// well-formedness error — makes it give up, and the document is parsed again
+// by helium, which then builds the tree or reports the error with its
+// position. So the fast path never accepts what helium refuses, and helium
+// stays the one source of parse error messages.
+
+// XML namespace names.
+const (
+	nsXML   = "http://www.w3.org/XML/1998/namespace"
+	nsXMLNS = "http://www.w3.org/2000/xmlns/"
+)
+
+// fastParser is one pass of the fast path over a document.
+type fastParser struct {
+	data     []byte
+	pos      int
+	line     int
+	maxDepth int
+	doc      *helium.Document
+	scopes   []nsBinding // in-scope namespace declarations, innermost last
+	attrs    []rawAttr   // attributes of the start tag being read
+	text     []byte      // decoded character data being gathered
+}
+
+type nsBinding struct{ prefix, uri string }
+
+type rawAttr struct {
+	prefix, local string
+	start, end    int // where the decoded, normalised value sits in text
+}
+
+// parseFast returns the document's tree, or false when helium must parse it.
+func parseFast(data []byte, maxDepth int) (*helium.Document, bool) {
+	p := &fastParser{data: data, line: 1, maxDepth: maxDepth}
+	if !p.document() {
+		if p.doc != nil {
+			p.doc.Free()
+		}
+		return nil, false
+	}
+	return p.doc, true
+}
+
+func (p *fastParser) document() bool {
+	if bytes.HasPrefix(p.data, []byte("\xef\xbb\xbf")) {
+		p.pos = 3
+	}
+	version, encoding, standalone, ok := p.xmlDecl()
+	if !ok {
+		return false
+	}
+	p.doc = helium.NewDocument(version, encoding, standalone)
+	var parent helium.MutableNode = p.doc
+	if !p.misc(parent) || !p.at('<') {
+		return false
+	}
+	if !p.element(parent, 1) || !p.misc(parent) || p.pos != len(p.data) {
+		return false
+	}
+	p.doc.SetProperties(helium.DocWellFormed)
+	return true
+}
+
+// xmlDecl reads an optional XML declaration: version 1.0, encoding UTF-8.
+func (p *fastParser) xmlDecl() (version, encoding string, standalone helium.DocumentStandaloneType, ok bool) {
+	standalone = helium.StandaloneImplicitNo
+	if !bytes.HasPrefix(p.data[p.pos:], []byte("<?xml")) || len(p.data) <= p.pos+5 || !isSpace(p.data[p.pos+5]) {
+		return "", "", standalone, true
+	}
+	end := bytes.Index(p.data[p.pos:], []byte("?>"))
+	if end < 0 || bytes.IndexByte(p.data[p.pos:p.pos+end], '\n') >= 0 {
+		return "", "", standalone, false // helium counts lines inside it its own way
+	}
+	p.pos += 5
+	name, value, ok := p.pseudoAttr()
+	if !ok || name != "version" || value != "1.0" {
+		return "", "", standalone, false
+	}
+	version = value
+	for {
+		spaced := p.skipSpace()
+		if bytes.HasPrefix(p.data[p.pos:], []byte("?>")) {
+			p.pos += 2
+			return version, encoding, standalone, true
+		}
+		if !spaced {
+			return "", "", standalone, false
+		}
+		name, value, ok := p.pseudoAttr()
+		switch {
+		case !ok:
+			return "", "", standalone, false
+		case name == "encoding" && encoding == "" && standalone == helium.StandaloneImplicitNo && isUTF8Name(value):
+			encoding = value
+		case name == "standalone" && standalone == helium.StandaloneImplicitNo && value == "yes":
+			standalone = helium.StandaloneExplicitYes
+		case name == "standalone" && standalone == helium.StandaloneImplicitNo && value == "no":
+			standalone = helium.StandaloneExplicitNo
+		default:
+			return "", "", standalone, false
+		}
+	}
+}
+
+func isUTF8Name(s string) bool {
+	return s == "UTF-8" || s == "utf-8"
+}
+
+// pseudoAttr reads `S name S? = S? "value"` of the XML declaration.
+func (p *fastParser) pseudoAttr() (name, value string, ok bool) {
+	p.skipSpace()
+	start := p.pos
+	for p.pos < len(p.data) && isNameByte(p.data[p.pos]) {
+		p.pos++
+	}
+	name = string(p.data[start:p.pos])
+	p.skipSpace()
+	if !p.at('=') {
+		return "", "", false
+	}
+	p.pos++
+	p.skipSpace()
+	if p.pos >= len(p.data) || (p.data[p.pos] != '"' && p.data[p.pos] != '\'') {
+		return "", "", false
+	}
+	q := p.data[p.pos]
+	end := bytes.IndexByte(p.data[p.pos+1:], q)
+	if end < 0 {
+		return "", "", false
+	}
+	value = string(p.data[p.pos+1 : p.pos+1+end])
+	p.pos += end + 2
+	return name, value, true
+}
+
+// misc reads white space and comments outside the root element.
+func (p *fastParser) misc(parent helium.MutableNode) bool {
+	for {
+		p.skipSpace()
+		if !bytes.HasPrefix(p.data[p.pos:], []byte("<!--")) {
+			return true
+		}
+		if !p.comment(parent) {
+			return false
+		}
+	}
+}
+
+func (p *fastParser) skipSpace() bool {
+	start := p.pos
+	for p.pos < len(p.data) && isSpace(p.data[p.pos]) {
+		switch p.data[p.pos] {
+		case '\n':
+			p.line++
+		case '\r':
+			return false
+		}
+		p.pos++
+	}
+	return p.pos > start
+}
+
+func (p *fastParser) at(c byte) bool { return p.pos < len(p.data) && p.data[p.pos] == c }
+
+// comment reads <!-- ... --> and appends it to parent.
+func (p *fastParser) comment(parent helium.MutableNode) bool {
+	content, ok := p.delimited("<!--", "--")
+	if !ok || !p.at('>') { // "--" may only end a comment
+		return false
+	}
+	p.pos++
+	return helium.UnsafeAppendChild(parent, p.doc.CreateComment(content)) == nil
+}
+
+// delimited reads open, content and end from p.pos, and returns the
+// content once its characters are checked.
+func (p *fastParser) delimited(open, end string) ([]byte, bool) {
+	start := p.pos + len(open)
+	n := bytes.Index(p.data[start:], []byte(end))
+	if n < 0 {
+		return nil, false
+	}
+	content := p.data[start : start+n]
+	lines, ok := checkChars(content)
+	if !ok {
+		return nil, false
+	}
+	p.line += lines
+	p.pos = start + n + len(end)
+	return content, true
+}
+
+// element reads an element at p.pos ('<') with its content and end tag.
+func (p *fastParser) element(parent helium.MutableNode, depth int) bool {
+	if p.maxDepth > 0 && depth > p.maxDepth {
+		return false
+	}
+	p.pos++
+	prefix, local, qname, ok := p.qname()
+	if !ok {
+		return false
+	}
+	scopeMark := len(p.scopes)
+	defer func() { p.scopes = p.scopes[:scopeMark] }()
+	declared, empty, ok := p.startTag()
+	if !ok {
+		return false
+	}
+	e, ok := p.newElement(prefix, local, scopeMark, declared)
+	if !ok || helium.UnsafeAppendChild(parent, e) != nil {
+		return false
+	}
+	if empty {
+		return true
+	}
+	if bytes.HasPrefix(p.data[p.pos:], []byte("/>")) {
+		return false // helium refuses content that starts with "/>"; so must we
+	}
+	if !p.content(e, depth) {
+		return false
+	}
+	// End tag: </qname S? >
+	if !bytes.HasPrefix(p.data[p.pos:], []byte("</")) {
+		return false
+	}
+	p.pos += 2
+	if !bytes.HasPrefix(p.data[p.pos:], qname) {
+		return false
+	}
+	p.pos += len(qname)
+	p.skipSpace()
+	if !p.at('>') {
+		return false
+	}
+	p.pos++
+	return true
+}
+
+// qname reads an ASCII QName with at most one colon.
+func (p *fastParser) qname() (prefix, local string, raw []byte, ok bool) {
+	start := p.pos
+	colon := -1
+	if p.pos >= len(p.data) || !isNameStartByte(p.data[p.pos]) {
+		return "", "", nil, false
+	}
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		if c == ':' {
+			if colon >= 0 {
+				return "", "", nil, false
+			}
+			colon = p.pos
+		} else if !isNameByte(c) {
+			break
+		}
+		p.pos++
+	}
+	raw = p.data[start:p.pos]
+	if colon < 0 {
+		return "", intern(raw), raw, true
+	}
+	if colon == start || colon == p.pos-1 || !isNameStartByte(p.data[colon+1]) {
+		return "", "", nil, false
+	}
+	return intern(p.data[start:colon]), intern(p.data[colon+1 : p.pos]), raw, true
+}
+
+// startTag reads the attributes and the end of a start tag, collecting
+// namespace declarations in p.scopes and other attributes in p.attrs. It
+// returns how many namespaces the element declares.
+func (p *fastParser) startTag() (declared int, empty, ok bool) {
+	p.attrs = p.attrs[:0]
+	p.text = p.text[:0]
+	for {
+		spaced := p.skipSpace()
+		if p.pos >= len(p.data) {
+			return 0, false, false
+		}
+		switch p.data[p.pos] {
+		case '>':
+			p.pos++
+			return declared, false, true
+		case '/':
+			if !bytes.HasPrefix(p.data[p.pos:], []byte("/>")) {
+				return 0, false, false
+			}
+			p.pos += 2
+			return declared, true, true
+		}
+		if !spaced {
+			return 0, false, false
+		}
+		prefix, local, _, ok := p.qname()
+		if !ok {
+			return 0, false, false
+		}
+		p.skipSpace()
+		if !p.at('=') {
+			return 0, false, false
+		}
+		p.pos++
+		p.skipSpace()
+		start := len(p.text)
+		if !p.attrValue() {
+			return 0, false, false
+		}
+		switch {
+		case prefix == "" && local == "xmlns", prefix == "xmlns":
+			if prefix == "xmlns" {
+				prefix = local // xmlns:p declares p; xmlns alone, the default
+			}
+			uri := string(p.text[start:])
+			p.text = p.text[:start]
+			if prefix == "xml" && uri == nsXML {
+				continue // allowed, and not a declaration of the tree
+			}
+			if !p.declare(prefix, uri, len(p.scopes)-declared) {
+				return 0, false, false
+			}
+			declared++
+		default:
+			p.attrs = append(p.attrs, rawAttr{prefix: prefix, local: local, start: start, end: len(p.text)})
+		}
+	}
+}
+
+// declare adds a namespace declaration of the current element, refusing
+// the cases XML Namespaces forbids or that helium must judge.
+func (p *fastParser) declare(prefix, uri string, first int) bool {
+	if uri == nsXML || uri == nsXMLNS || prefix == "xml" || prefix == "xmlns" || (prefix != "" && uri == "") {
+		return false
+	}
+	for _, b := range p.scopes[first:] {
+		if b.prefix == prefix {
+			return false
+		}
+	}
+	uri = intern([]byte(uri))
+	if prefix != "" && !parsesAsURL(uri) {
+		return false // helium refuses a prefixed declaration that is no URL
+	}
+	p.scopes = append(p.scopes, nsBinding{prefix: prefix, uri: uri})
+	return true
+}
+
+// parsesAsURL tells whether url.Parse takes uri, remembering the answers
+// for the few namespace names a node meets.
+func parsesAsURL(uri string) bool {
+	slot := &urlTable[maphash.String(internSeed, uri)&(internSlots-1)]
+	if s := slot.Load(); s != nil && *s == uri {
+		return true
+	}
+	if _, err := url.Parse(uri); err != nil {
+		return false
+	}
+	slot.Store(&uri)
+	return true
+}
+
+func (p *fastParser) lookup(prefix string) (string, bool) {
+	if prefix == "xml" {
+		return nsXML, true
+	}
+	for i := len(p.scopes) - 1; i >= 0; i-- {
+		if p.scopes[i].prefix == prefix {
+			return p.scopes[i].uri, p.scopes[i].uri != "" || prefix == ""
+		}
+	}
+	return "", prefix == ""
+}
+
+// attrValue reads a quoted attribute value into p.text, decoding references
+// and normalising white space as helium does.
+func (p *fastParser) attrValue() bool {
+	if p.pos >= len(p.data) || (p.data[p.pos] != '"' && p.data[p.pos] != '\'') {
+		return false
+	}
+	q := p.data[p.pos]
+	p.pos++
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch {
+		case c == q:
+			p.pos++
+			return true
+		case c == '<' || c == '\r':
+			return false
+		case c == '&':
+			if !p.reference() {
+				return false
+			}
+			continue
+		case c == '\t' || c == '\n':
+			if c == '\n' {
+				p.line++
+			}
+			p.text = append(p.text, ' ')
+		case c < 0x20:
+			return false
+		case c >= 0x80:
+			r, size := utf8.DecodeRune(p.data[p.pos:])
+			if !isXMLRune(r, size) {
+				return false
+			}
+			p.text = append(p.text, p.data[p.pos:p.pos+size]...)
+			p.pos += size
+			continue
+		default:
+			p.text = append(p.text, c)
+		}
+		p.pos++
+	}
+	return false
+}
+
+// reference decodes &lt; &gt; &amp; &quot; &apos; and character references
+// at p.pos into p.text.
+func (p *fastParser) reference() bool {
+	end := bytes.IndexByte(p.data[p.pos:min(len(p.data), p.pos+12)], ';')
+	if end < 0 {
+		return false
+	}
+	name := p.data[p.pos+1 : p.pos+end]
+	p.pos += end + 1
+	switch string(name) {
+	case "lt":
+		p.text = append(p.text, '<')
+	case "gt":
+		p.text = append(p.text, '>')
+	case "amp":
+		p.text = append(p.text, '&')
+	case "quot":
+		p.text = append(p.text, '"')
+	case "apos":
+		p.text = append(p.text, '\'')
+	default:
+		return p.charRef(name)
+	}
+	return true
+}
+
+func (p *fastParser) charRef(name []byte) bool {
+	if len(name) < 2 || name[0] != '#' {
+		return false
+	}
+	digits, base := name[1:], 10
+	if digits[0] == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if len(digits) == 0 || digits[0] == '+' || digits[0] == '-' {
+		return false
+	}
+	n, err := strconv.ParseUint(string(digits), base, 32)
+	if err != nil || !isXMLRune(rune(n), 0) {
+		return false
+	}
+	p.text = utf8.AppendRune(p.text, rune(n))
+	return true
+}
+
+// newElement creates the element with its namespaces and attributes, in the
+// order helium's tree builder sets them.
+func (p *fastParser) newElement(prefix, local string, scopeMark, declared int) (*helium.Element, bool) {
+	uri, ok := p.lookup(prefix)
+	if !ok || prefix == "xml" {
+		return nil, false
+	}
+	e, err := p.doc.CreateElement(local)
+	if err != nil {
+		return nil, false
+	}
+	e.SetLine(p.line)
+	if uri != "" && e.SetActiveNamespace(prefix, uri) != nil {
+		return nil, false
+	}
+	for _, b := range p.scopes[scopeMark : scopeMark+declared] {
+		if e.DeclareNamespace(b.prefix, b.uri) != nil {
+			return nil, false
+		}
+	}
+	return e, p.addAttributes(e)
+}
+
+func (p *fastParser) addAttributes(e *helium.Element) bool {
+	type attrNS struct {
+		prefix string
+		ns     *helium.Namespace
+	}
+	var cacheBuf [4]attrNS
+	cache := cacheBuf[:0]
+	for i, a := range p.attrs {
+		uri := ""
+		var ns *helium.Namespace
+		if a.prefix != "" {
+			var ok bool
+			if uri, ok = p.lookup(a.prefix); !ok {
+				return false
+			}
+			for _, c := range cache {
+				if c.prefix == a.prefix {
+					ns = c.ns
+				}
+			}
+			if ns == nil {
+				created, err := p.doc.CreateNamespace(a.prefix, uri)
+				if err != nil {
+					return false
+				}
+				ns = created
+				cache = append(cache, attrNS{a.prefix, ns})
+			}
+		}
+		for _, b := range p.attrs[:i] {
+			if b.local == a.local && (b.prefix == a.prefix || (a.prefix != "" && b.prefix != "" && p.uriOf(b.prefix) == uri)) {
+				return false // duplicate attribute
+			}
+		}
+		attr, err := p.doc.CreateAttribute(a.local, "", ns)
+		if err != nil {
+			return false
+		}
+		if a.end > a.start && helium.UnsafeAppendChild(attr, p.doc.CreateText(p.text[a.start:a.end])) != nil {
+			return false
+		}
+		if e.AddChild(attr) != nil {
+			return false
+		}
+		if a.prefix == "xml" && a.local == "id" {
+			if bytes.IndexByte(p.text[a.start:a.end], ' ') >= 0 {
+				return false // xml:id values are normalised like IDs: helium's work
+			}
+			p.doc.RegisterID(string(p.text[a.start:a.end]), e)
+		}
+	}
+	return true
+}
+
+func (p *fastParser) uriOf(prefix string) string {
+	uri, _ := p.lookup(prefix)
+	return uri
+}
+
+// content reads the children of e up to its end tag.
+func (p *fastParser) content(e *helium.Element, depth int) bool {
+	for p.pos < len(p.data) {
+		if p.data[p.pos] != '<' {
+			if !p.charData(e) {
+				return false
+			}
+			continue
+		}
+		rest := p.data[p.pos:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("</")):
+			return true
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			if !p.comment(e) {
+				return false
+			}
+		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+			if !p.cdata(e) {
+				return false
+			}
+		case len(rest) > 1 && isNameStartByte(rest[1]):
+			if !p.element(e, depth+1) {
+				return false
+			}
+		default:
+			return false // processing instructions and anything else: helium
+		}
+	}
+	return false
+}
+
+// charData reads a run of character data up to the next markup and
+// appends it to e as one text node.
+func (p *fastParser) charData(e *helium.Element) bool {
+	p.text = p.text[:0]
+	for p.pos < len(p.data) {
+		start := p.pos
+		for p.pos < len(p.data) && plainText[p.data[p.pos]] {
+			p.pos++
+		}
+		p.text = append(p.text, p.data[start:p.pos]...)
+		if p.pos >= len(p.data) {
+			return false
+		}
+		c := p.data[p.pos]
+		switch {
+		case c == '<':
+			return helium.UnsafeAppendChild(e, p.doc.CreateText(p.text)) == nil
+		case c == '&':
+			if !p.reference() {
+				return false
+			}
+		case c == '\n':
+			p.line++
+			p.text = append(p.text, c)
+			p.pos++
+		case c == ']':
+			if bytes.HasPrefix(p.data[p.pos:], []byte("]]>")) {
+				return false
+			}
+			p.text = append(p.text, c)
+			p.pos++
+		case c >= 0x80:
+			r, size := utf8.DecodeRune(p.data[p.pos:])
+			if !isXMLRune(r, size) {
+				return false
+			}
+			p.text = append(p.text, p.data[p.pos:p.pos+size]...)
+			p.pos += size
+		default:
+			return false // control characters and CR
+		}
+	}
+	return false
+}
+
+func (p *fastParser) cdata(e *helium.Element) bool {
+	content, ok := p.delimited("<![CDATA[", "]]>")
+	return ok && helium.UnsafeAppendChild(e, p.doc.CreateCDATASection(content)) == nil
+}
+
+// checkChars counts the lines of b and tells whether all its characters
+// are XML characters (CR excluded: line ends are left to helium).
+func checkChars(b []byte) (lines int, ok bool) {
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c == '\n':
+			lines++
+		case c == '\t':
+		case c < 0x20:
+			return 0, false
+		case c >= 0x80:
+			r, size := utf8.DecodeRune(b[i:])
+			if !isXMLRune(r, size) {
+				return 0, false
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	return lines, true
+}
+
+// isXMLRune tells whether r (decoded from size bytes; 0 for a character
+// reference) is an XML 1.0 character.
+func isXMLRune(r rune, size int) bool {
+	if r == utf8.RuneError && size == 1 {
+		return false
+	}
+	switch {
+	case r == 0x9 || r == 0xA || r == 0xD:
+		return true
+	case r < 0x20:
+		return false
+	case r <= 0xD7FF:
+		return true
+	case r < 0xE000:
+		return false
+	case r <= 0xFFFD:
+		return true
+	default:
+		return r >= 0x10000 && r <= 0x10FFFF
+	}
+}
+
+func isNameStartByte(c byte) bool {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'
+}
+
+func isNameByte(c byte) bool {
+	return isNameStartByte(c) || (c >= '0' && c <= '9') || c == '-' || c == '.'
+}
+
+// plainText marks the bytes character data copies as they are.
+var plainText = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = true
+	}
+	t['\t'] = true
+	for _, c := range []byte("<&]") {
+		t[c] = false
+	}
+	return t
+}()
+
+// Names repeat from one message to the next: they are interned in a small
+// lock-free table so that parsing does not allocate a string per name.
+const internSlots = 4096
+
+var (
+	internSeed  = maphash.MakeSeed()
+	internTable [internSlots]atomic.Pointer[string]
+	urlTable    [internSlots]atomic.Pointer[string] // namespace names url.Parse takes
+)
+
+func intern(b []byte) string {
+	if len(b) > 64 {
+		return string(b)
+	}
+	slot := &internTable[maphash.Bytes(internSeed, b)&(internSlots-1)]
+	if s := slot.Load(); s != nil && *s == string(b) {
+		return *s
+	}
+	s := string(b)
+	slot.Store(&s)
+	return s
+}
