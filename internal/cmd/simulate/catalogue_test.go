@@ -98,12 +98,14 @@ func TestCatalogue(t *testing.T) {
 // TestFaultScenarios runs the example scenarios with faults: a slow, lossy
 // link and a provider killed and restarted (faults.yaml); a provider with an
 // expired certificate and one answering with an invalid message
-// (node-faults.yaml). TC04 (a corrupted AS4 signature) is in the catalogue.
+// (node-faults.yaml); one requester's link to a provider presenting an
+// expired certificate while another requester's link to it is clean
+// (expired-link.yaml). TC04 (a corrupted AS4 signature) is in the catalogue.
 func TestFaultScenarios(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts node processes; skipped with -short")
 	}
-	for _, name := range []string{"faults.yaml", "node-faults.yaml"} {
+	for _, name := range []string{"faults.yaml", "node-faults.yaml", "expired-link.yaml"} {
 		t.Run(name, func(t *testing.T) {
 			sc, err := runner.Load(filepath.Join("..", "..", "..", "examples", "simulate", name))
 			if err != nil {
@@ -113,6 +115,31 @@ func TestFaultScenarios(t *testing.T) {
 				reportFailure(t, rep)
 			}
 		})
+	}
+}
+
+// TestExpiredCertificateOnALink checks what expired-link.yaml cannot say in
+// its expectations: the requester refused the link's certificate once per
+// journey (no retries) and nothing crossed that link.
+func TestExpiredCertificateOnALink(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node processes; skipped with -short")
+	}
+	sc, err := runner.Load(filepath.Join("..", "..", "..", "examples", "simulate", "expired-link.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := catalogueRunner(runner.Options{}).Run(context.Background(), sc)
+	if !rep.Passed {
+		reportFailure(t, rep)
+		return
+	}
+	link := rep.Links["portal-a->provider-de"]
+	if link.ExpiredCertificate != 2 || link.Forwarded != 0 {
+		t.Errorf("link portal-a->provider-de %+v: two journeys, one refused handshake each, nothing forwarded", link)
+	}
+	if len(rep.Links) != 1 {
+		t.Errorf("links %v: portal-b reaches the provider directly", rep.Links)
 	}
 }
 

@@ -27,10 +27,13 @@ const (
 
 // preview acts as the user's browser at a preview page: it loads the page
 // and, unless the user ignores it, fills and posts its form (identifier
-// when asked, then the decision). It returns false when the page could not
-// be used at all (the failure is recorded); a refusal by the page (a wrong
-// identifier) is recorded as an error step and the journey goes on to the
-// second request, whose answer says what the provider made of it.
+// when asked, then the decision); a user who ignores the page looks at it
+// once more as they leave, which shows how the preview stood then. It
+// returns false when the page could not be used at all (the failure is
+// recorded); a refusal by the page (a wrong identifier) is recorded as an
+// error step and the journey goes on to the second request, whose answer
+// says what the provider made of it. What every page showed — its state,
+// a rendering of the evidence — is kept in the Preview.
 func (r *Requester) preview(ctx context.Context, rec *record, j *Journey, provider, location string) bool {
 	start := time.Now()
 	pv := Preview{Provider: provider, Location: location, Decision: j.previewAction()}
@@ -50,6 +53,7 @@ func (r *Requester) preview(ctx context.Context, rec *record, j *Journey, provid
 		return fail(fmt.Sprintf("preview page of %s: %v", provider, err))
 	}
 	pv.Status = page.status
+	pv.see(page)
 	if page.status != http.StatusOK {
 		return fail(fmt.Sprintf("preview page %s of %s: HTTP %d", location, provider, page.status))
 	}
@@ -57,6 +61,13 @@ func (r *Requester) preview(ctx context.Context, rec *record, j *Journey, provid
 		return fail(fmt.Sprintf("preview at %s: %v", provider, err))
 	}
 	if pv.Decision == PreviewIgnore {
+		if last, err := r.browse(ctx, http.MethodGet, location, nil); err == nil {
+			pv.Status = last.status
+			pv.see(last)
+		}
+		if pv.Ended == "" {
+			pv.Ended = EndedUndecided
+		}
 		rec.step(StepPreview, StatusOK, provider, fmt.Sprintf("page seen, no decision for %s", j.previewWait()), start)
 		return true
 	}
@@ -82,11 +93,15 @@ func (r *Requester) preview(ctx context.Context, rec *record, j *Journey, provid
 			return fail(fmt.Sprintf("preview form of %s: %v", provider, err))
 		}
 		pv.Status = page.status
+		pv.see(page)
 		if page.status/100 != 2 {
 			rec.step(StepPreview, StatusError, provider, fmt.Sprintf("the page refused the form: HTTP %d", page.status), start)
 			return true
 		}
 		if decided {
+			if pageState(page.body) == "" {
+				pv.Ended = endedBy(pv.Decision)
+			}
 			rec.step(StepPreview, StatusOK, provider, "decision "+pv.Decision+" posted", start)
 			return true
 		}
@@ -100,6 +115,62 @@ type page struct {
 	url    *url.URL
 	status int
 	body   string
+}
+
+// see notes what a page showed: the state of the preview, if the page
+// says it, and whether it rendered the evidence.
+func (pv *Preview) see(p *page) {
+	if st := pageState(p.body); st != "" {
+		pv.Ended = st
+	}
+	if showsRendering(p.body) {
+		pv.Rendering = true
+	}
+}
+
+// pageStates map the states a preview page declares (the data-state of
+// its main element, as the simulated provider writes it) to how the
+// preview ended.
+var pageStates = map[string]string{
+	"pending":               EndedUndecided,
+	"confirmed":             EndedConfirmed,
+	"refused":               EndedRefused,
+	"expired":               EndedTimeout,
+	"authentication-failed": EndedAuthFailed,
+}
+
+var mainPattern = regexp.MustCompile(`(?is)<main\b([^>]*)>`)
+
+// pageState is how the preview stands by the page's own account, or ""
+// when the page does not say.
+func pageState(body string) string {
+	m := mainPattern.FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return pageStates[strings.ToLower(strings.TrimSpace(parseAttrs(m[1])["data-state"]))]
+}
+
+// endedBy is how a preview ended when the page accepted the user's
+// decision without saying more.
+func endedBy(decision string) string {
+	switch decision {
+	case PreviewConfirm:
+		return EndedConfirmed
+	case PreviewRefuse:
+		return EndedRefused
+	}
+	return ""
+}
+
+// renderingMarker marks, on the simulated provider's preview page, the
+// evidence rendered for people.
+const renderingMarker = `data-rendering="evidence"`
+
+// showsRendering tells whether the page shows the evidence rendered for
+// people.
+func showsRendering(body string) bool {
+	return strings.Contains(body, renderingMarker)
 }
 
 // browse loads a page, or posts a form (values) to it; redirects are

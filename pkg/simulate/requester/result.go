@@ -104,14 +104,42 @@ type Message struct {
 	Bytes int      `json:"bytes"`
 }
 
+// How a preview ended (Preview.Ended).
+const (
+	// EndedConfirmed: the page took the user's confirmation.
+	EndedConfirmed = "confirmed"
+	// EndedRefused: the page took the user's refusal.
+	EndedRefused = "refused"
+	// EndedTimeout: the page said the preview had expired, the time to
+	// decide being over.
+	EndedTimeout = "timeout"
+	// EndedAuthFailed: the page gave up on the re-authentication (too many
+	// wrong identifiers).
+	EndedAuthFailed = "authentication-failed"
+	// EndedUndecided: the page still waited for a decision when the user
+	// left it.
+	EndedUndecided = "undecided"
+)
+
 // Preview is one visit of a preview page.
 type Preview struct {
 	Provider string `json:"provider"`
+	// Location is the PreviewLocation the provider gave.
 	Location string `json:"location"`
-	// Decision is confirm, refuse or ignore.
+	// Decision is what the user did: confirm, refuse or ignore.
 	Decision string `json:"decision"`
 	// Reauth is true when the page asked for the identifier again.
 	Reauth bool `json:"reauth,omitempty"`
+	// Ended is how the preview ended as the last page seen showed it
+	// (confirmed, refused, timeout, authentication-failed, undecided); a
+	// page that does not say is taken at the user's word: a decision it
+	// accepted, or undecided when the user ignored it. Empty when no page
+	// told.
+	Ended string `json:"ended,omitempty"`
+	// Rendering is true when a page showed the evidence rendered for
+	// people (a structured evidence laid out on the page), not only a link
+	// to the document.
+	Rendering bool `json:"rendering,omitempty"`
 	// Status is the HTTP status of the last page.
 	Status int     `json:"status,omitempty"`
 	MS     float64 `json:"ms"`

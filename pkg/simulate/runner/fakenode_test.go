@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -91,7 +92,10 @@ func fakeNode(args []string) int {
 }
 
 // fakeHandler answers journeys by their name: "evidence", "error",
-// "failed"; "config" echoes the node's configuration in the failure text.
+// "failed"; "config" echoes the node's configuration in the failure text;
+// "preview" went through a preview (fakePreview); "peer" connects to the
+// node's peer of party "peer" (its /healthz) trusting the node's trust
+// anchors, and fails with the TLS error, naming the certificate refused.
 func fakeHandler(cfg *nodeFile, _ *x509.Certificate) http.Handler {
 	var mu sync.Mutex
 	var st requesterStats
@@ -128,6 +132,23 @@ func fakeHandler(cfg *nodeFile, _ *x509.Certificate) http.Handler {
 		case "pending":
 			res.Outcome = OutcomeFailed
 			res.Failure = "left pending"
+		case "preview":
+			res.Outcome = OutcomeEvidence
+			res.Evidences = []JourneyEvidence{{Provider: "P", MediaType: "application/pdf", Bytes: 10}}
+			res.Previews = []JourneyPreview{fakePreview}
+			st.Answered++
+		case "peer":
+			mu.Unlock()
+			err := getPeer(r.Context(), cfg, fmt.Sprint(j["peer"]))
+			mu.Lock()
+			if err != nil {
+				res.Outcome, res.Failure = OutcomeFailed, err.Error()
+				st.Failed++
+			} else {
+				res.Outcome = OutcomeEvidence
+				res.Evidences = []JourneyEvidence{{Provider: "P", MediaType: "application/pdf", Bytes: 10}}
+				st.Answered++
+			}
 		default:
 			res.Outcome = OutcomeFailed
 			res.Failure = "timeout waiting for urn:uuid:0b3f6e4c-1111-4222-8333-944455556666"
@@ -137,4 +158,44 @@ func fakeHandler(cfg *nodeFile, _ *x509.Certificate) http.Handler {
 		_ = json.NewEncoder(w).Encode(res)
 	})
 	return mux
+}
+
+// fakePreview is the preview of the "preview" journey.
+var fakePreview = JourneyPreview{Provider: "P", Location: "https://127.0.0.1:8443/preview/tok", Decision: "confirm",
+	Reauth: true, Ended: PreviewConfirmed, Rendering: false, Status: 200}
+
+// getPeer asks the peer of a party for /healthz over TLS, trusting the
+// node's trust anchors.
+func getPeer(ctx context.Context, cfg *nodeFile, party string) error {
+	base, ok := cfg.Peers[party]
+	if !ok {
+		return fmt.Errorf("no peer %q", party)
+	}
+	pool := x509.NewCertPool()
+	for _, path := range cfg.Trust {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		pool.AppendCertsFromPEM(data)
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	defer client.CloseIdleConnections()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		var verify *tls.CertificateVerificationError
+		if errors.As(err, &verify) && len(verify.UnverifiedCertificates) > 0 {
+			return fmt.Errorf("%w (certificate of %s)", err, verify.UnverifiedCertificates[0].Subject.CommonName)
+		}
+		return err
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("peer %s: HTTP %d", party, resp.StatusCode)
+	}
+	return nil
 }

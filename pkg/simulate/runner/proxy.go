@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -30,7 +31,7 @@ type Proxy struct {
 	Client *http.Client // trusts the receiver's TLS certificate
 	Faults Faults
 
-	forwarded, dropped, corrupted atomic.Int64
+	forwarded, dropped, corrupted, expired atomic.Int64
 }
 
 // ProxyCounts count what a proxy did.
@@ -38,11 +39,30 @@ type ProxyCounts struct {
 	Forwarded int64 `json:"forwarded"`
 	Dropped   int64 `json:"dropped"`
 	Corrupted int64 `json:"corrupted"`
+	// ExpiredCertificate counts the TLS handshakes in which the link
+	// presented its expired certificate.
+	ExpiredCertificate int64 `json:"expiredCertificate,omitempty"`
 }
 
 // Counts returns what the proxy did so far.
 func (p *Proxy) Counts() ProxyCounts {
-	return ProxyCounts{Forwarded: p.forwarded.Load(), Dropped: p.dropped.Load(), Corrupted: p.corrupted.Load()}
+	return ProxyCounts{Forwarded: p.forwarded.Load(), Dropped: p.dropped.Load(), Corrupted: p.corrupted.Load(),
+		ExpiredCertificate: p.expired.Load()}
+}
+
+// serverTLS is the TLS configuration the proxy serves with: it presents
+// cert, or expired — counting each handshake — when expired is not nil.
+func (p *Proxy) serverTLS(cert tls.Certificate, expired *tls.Certificate) *tls.Config {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if expired == nil {
+		cfg.Certificates = []tls.Certificate{cert}
+		return cfg
+	}
+	cfg.GetCertificate = func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+		p.expired.Add(1)
+		return expired, nil
+	}
+	return cfg
 }
 
 // ServeHTTP implements http.Handler.

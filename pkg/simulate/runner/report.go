@@ -108,7 +108,11 @@ func (r *Report) WriteText(w io.Writer) error {
 			writeStepText(&b, st, "  ")
 		}
 		for link, c := range s.Links {
-			fmt.Fprintf(&b, "  link %s: %d forwarded, %d dropped, %d corrupted\n", link, c.Forwarded, c.Dropped, c.Corrupted)
+			fmt.Fprintf(&b, "  link %s: %d forwarded, %d dropped, %d corrupted", link, c.Forwarded, c.Dropped, c.Corrupted)
+			if c.ExpiredCertificate > 0 {
+				fmt.Fprintf(&b, ", %d TLS handshake(s) with the expired certificate", c.ExpiredCertificate)
+			}
+			b.WriteString("\n")
 		}
 		for _, name := range sortedKeys(s.Logs) {
 			fmt.Fprintf(&b, "  log of %s (last lines):\n%s\n", name, indent4(s.Logs[name]))

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -295,7 +296,8 @@ func freeLoopbackAddr() (string, error) {
 }
 
 // startProxies serves one fault proxy per link, HTTPS with a certificate of
-// the run's CA.
+// the run's CA; a link with an expired certificate presents instead the
+// receiver's certificate that expired yesterday, also of the run's CA.
 func (ru *run) startProxies(addrs map[string]string) error {
 	if len(ru.sc.Links) == 0 {
 		return nil
@@ -304,8 +306,17 @@ func (ru *run) startProxies(addrs map[string]string) error {
 	if err != nil {
 		return err
 	}
-	cert := tls.Certificate{Certificate: [][]byte{id.Certificate.Raw}, PrivateKey: id.Signer, Leaf: id.Certificate}
+	cert := tlsCertificate(id)
 	for _, l := range ru.sc.Links {
+		var expired *tls.Certificate
+		if l.ExpiredCertificate {
+			old, err := ru.pki.identity(l.To, true)
+			if err != nil {
+				return fmt.Errorf("link %s: making the expired certificate of %s: %w", linkKey(l.From, l.To), l.To, err)
+			}
+			c := tlsCertificate(old)
+			expired = &c
+		}
 		target, err := url.Parse(ru.urls[l.To])
 		if err != nil {
 			return err
@@ -320,13 +331,23 @@ func (ru *run) startProxies(addrs map[string]string) error {
 		if err != nil {
 			return fmt.Errorf("link %s: %w", key, err)
 		}
-		srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second,
-			TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}}
+		srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, TLSConfig: p.serverTLS(cert, expired)}
+		if expired != nil {
+			srv.ErrorLog = log.New(io.Discard, "", 0) // the handshakes the sender refuses are the point: no log line each
+		}
 		go func() { _ = srv.ServeTLS(ln, "", "") }()
 		ru.servers = append(ru.servers, srv)
 		ru.proxies[key] = p
 	}
 	return nil
+}
+
+func tlsCertificate(id *pki.Identity) tls.Certificate {
+	chain := [][]byte{id.Certificate.Raw}
+	for _, c := range id.Chain {
+		chain = append(chain, c.Raw)
+	}
+	return tls.Certificate{Certificate: chain, PrivateKey: id.Signer, Leaf: id.Certificate}
 }
 
 // newClient is an HTTPS client trusting the run's CA (and the system's

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/oots-tools/oots/pkg/pki"
+	"github.com/oots-tools/oots/pkg/simulate/requester"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -255,4 +256,128 @@ func mustParse(t *testing.T, src string) *Scenario {
 		t.Fatal(err)
 	}
 	return sc
+}
+
+func TestPreviewExpectations(t *testing.T) {
+	r := sharedRunner(Options{})
+	rep := runYAML(t, r, "id: T9\n"+fakeNodes+`
+steps:
+  - name: as the page went
+    journey: {name: preview}
+    expect:
+      preview:
+        count: 1
+        location: "^https://127\\.0\\.0\\.1:[0-9]+/preview/"
+        reauthentication: true
+        decision: confirmed
+        rendering: false
+  - name: all wrong
+    journey: {name: preview}
+    expect:
+      preview: {count: 2, location: "/other/", reauthentication: false, decision: refused, rendering: true}
+  - name: no preview at all
+    journey: {name: evidence}
+    expect:
+      preview: {decision: confirmed}
+  - name: none expected
+    journey: {name: evidence}
+    expect:
+      preview: {count: 0}
+`)
+	if rep.Error != "" {
+		t.Fatalf("tool error: %s", rep.Error)
+	}
+	right, wrong, missing, none := rep.Steps[0], rep.Steps[1], rep.Steps[2], rep.Steps[3]
+	if !right.Passed || !none.Passed {
+		t.Errorf("expectations the previews meet failed: %v %v", right.Failures, none.Failures)
+	}
+	want := []string{
+		"preview count 1, expected 2",
+		`preview at P: location "https://127.0.0.1:8443/preview/tok", expected a match of /other/`,
+		"preview at P: reauthentication true, expected false",
+		"preview at P: decision confirmed, expected refused",
+		"preview at P: rendering false, expected true",
+	}
+	if wrong.Passed || strings.Join(wrong.Failures, "\n") != strings.Join(want, "\n") {
+		t.Errorf("failures of the wrong expectations:\n%s\nwant:\n%s", strings.Join(wrong.Failures, "\n"), strings.Join(want, "\n"))
+	}
+	if missing.Passed || len(missing.Failures) != 1 || missing.Failures[0] != "preview: the journey went through no preview; expected one to check decision" {
+		t.Errorf("a preview expectation without a preview: %v", missing.Failures)
+	}
+	if !strings.Contains(strings.Join(right.Details, "\n"), "preview at P: confirm, ended confirmed, re-authentication asked (https://127.0.0.1:8443/preview/tok)") {
+		t.Errorf("the step details describe the preview: %v", right.Details)
+	}
+	report := &Report{}
+	report.Add(rep)
+	var b strings.Builder
+	if err := report.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "FAIL all wrong") || !strings.Contains(b.String(), "failed: preview at P: decision confirmed, expected refused") {
+		t.Errorf("the text report names the failed preview assertion:\n%s", b.String())
+	}
+}
+
+// The journey results a requester node answers are read with their
+// previews: the fields a scenario checks carry over.
+func TestJourneyResultReadsRequesterPreviews(t *testing.T) {
+	data, err := json.Marshal(requester.Result{Outcome: requester.OutcomeEvidence, Previews: []requester.Preview{{
+		Provider: "P", Location: "https://x/preview/1", Decision: requester.PreviewConfirm, Reauth: true,
+		Ended: requester.EndedTimeout, Rendering: true, Status: 410, MS: 2,
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res JourneyResult
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatal(err)
+	}
+	want := JourneyPreview{Provider: "P", Location: "https://x/preview/1", Decision: "confirm", Reauth: true,
+		Ended: PreviewTimeout, Rendering: true, Status: 410, MS: 2}
+	if len(res.Previews) != 1 || res.Previews[0] != want {
+		t.Errorf("previews %+v, want %+v", res.Previews, want)
+	}
+	for _, ended := range []string{requester.EndedConfirmed, requester.EndedRefused, requester.EndedTimeout, requester.EndedAuthFailed, requester.EndedUndecided} {
+		if err := checkPreviewExpect(&PreviewExpect{Decision: ended}); err != nil {
+			t.Errorf("the requester's %q is not a decision a scenario can expect: %v", ended, err)
+		}
+	}
+}
+
+const twoRequesters = `
+nodes:
+  - {name: requester, role: requester, party: REQ-AP}
+  - {name: requester2, role: requester, party: REQ-AP-2}
+  - {name: provider, role: provider, party: peer}
+`
+
+func TestLinkWithAnExpiredCertificate(t *testing.T) {
+	r := sharedRunner(Options{})
+	rep := runYAML(t, r, "id: T10\n"+twoRequesters+`
+links:
+  - {from: requester, to: provider, expiredCertificate: true}
+  - {from: requester2, to: provider, latency: 1ms}
+steps:
+  - name: over the expired link
+    requester: requester
+    journey: {name: peer, peer: peer}
+    expect: {outcome: failed, failure: "certificate has expired"}
+  - name: over the other link
+    requester: requester2
+    journey: {name: peer, peer: peer}
+    expect: {outcome: evidence}
+`)
+	if rep.Error != "" || !rep.Passed {
+		t.Fatalf("status %s: %s %+v %+v", rep.Status(), rep.Error, rep.Steps[0], rep.Steps[1])
+	}
+	if got := rep.Steps[0].Result.Failure; !strings.Contains(got, "certificate of "+pki.NodeCommonName("provider")) {
+		t.Errorf("the expired certificate is not the receiver's: %s", got)
+	}
+	expired, other := rep.Links["requester->provider"], rep.Links["requester2->provider"]
+	if expired.ExpiredCertificate != 1 || expired.Forwarded != 0 {
+		t.Errorf("expired link %+v: one handshake, nothing forwarded", expired)
+	}
+	if other.ExpiredCertificate != 0 || other.Forwarded != 1 {
+		t.Errorf("other link to the same receiver %+v: forwards with a valid certificate", other)
+	}
 }

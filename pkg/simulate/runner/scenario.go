@@ -96,6 +96,10 @@ type LinkSpec struct {
 	// CorruptSignature flips one character of the ds:SignatureValue of
 	// every AS4 message sent over the link.
 	CorruptSignature bool `yaml:"corruptSignature"`
+	// ExpiredCertificate makes the link present to the sender a TLS
+	// certificate of the receiver that expired yesterday: the sender
+	// refuses the connection. Other links to the receiver are not touched.
+	ExpiredCertificate bool `yaml:"expiredCertificate"`
 
 	Line int `yaml:"-"`
 }
@@ -133,6 +137,62 @@ type Expect struct {
 	Failure string `yaml:"failure"`
 	// MediaTypes must each be the media type of one evidence received.
 	MediaTypes []string `yaml:"mediaTypes"`
+	// Preview are assertions on the preview pages the journey went through.
+	Preview *PreviewExpect `yaml:"preview"`
+}
+
+// Preview decisions: how a preview ended, as the requester saw its page
+// (the ended field of the journey result's previews).
+const (
+	PreviewConfirmed  = "confirmed"
+	PreviewRefused    = "refused"
+	PreviewTimeout    = "timeout"
+	PreviewAuthFailed = "authentication-failed"
+	PreviewUndecided  = "undecided"
+)
+
+// PreviewExpect are the assertions on a journey's previews. Empty fields
+// are not checked; all but Count hold for every preview of the journey.
+type PreviewExpect struct {
+	// Count is the number of previews the journey went through (one per
+	// provider that asked for one).
+	Count *int `yaml:"count"`
+	// Location is a regular expression the PreviewLocation must match.
+	Location string `yaml:"location"`
+	// Reauthentication: the page asked the user for their identifier
+	// again (true), or did not (false).
+	Reauthentication *bool `yaml:"reauthentication"`
+	// Decision is how the preview ended: confirmed, refused, timeout,
+	// authentication-failed or undecided.
+	Decision string `yaml:"decision"`
+	// Rendering: the page showed the evidence rendered for people (true),
+	// or did not (false).
+	Rendering *bool `yaml:"rendering"`
+
+	Line int `yaml:"-"`
+}
+
+// perPreview tells whether an assertion other than Count is set.
+func (e *PreviewExpect) perPreview() bool {
+	return e.Location != "" || e.Reauthentication != nil || e.Decision != "" || e.Rendering != nil
+}
+
+// assertions names the per-preview assertions set.
+func (e *PreviewExpect) assertions() []string {
+	var names []string
+	if e.Location != "" {
+		names = append(names, "location")
+	}
+	if e.Reauthentication != nil {
+		names = append(names, "reauthentication")
+	}
+	if e.Decision != "" {
+		names = append(names, "decision")
+	}
+	if e.Rendering != nil {
+		names = append(names, "rendering")
+	}
+	return names
 }
 
 // LoadSpec runs many journeys at once against a requester.
@@ -490,6 +550,30 @@ func checkJourneyTarget(line int, requester string, exp *Expect, nodes map[strin
 		default:
 			return lineError(line, "expect outcome %q: use evidence, error or failed", exp.Outcome)
 		}
+		if exp.Preview != nil {
+			return checkPreviewExpect(exp.Preview)
+		}
+	}
+	return nil
+}
+
+func checkPreviewExpect(e *PreviewExpect) error {
+	if e.Count != nil && *e.Count < 0 {
+		return lineError(e.Line, "expect preview count %d: a number of previews, 0 or more", *e.Count)
+	}
+	if e.Count != nil && *e.Count == 0 && e.perPreview() {
+		return lineError(e.Line, "expect preview: count 0 leaves no preview for %s to check", strings.Join(e.assertions(), ", "))
+	}
+	if e.Location != "" {
+		if _, err := regexp.Compile(e.Location); err != nil {
+			return lineError(e.Line, "expect preview location %q is not a regular expression: %v", e.Location, err)
+		}
+	}
+	switch e.Decision {
+	case "", PreviewConfirmed, PreviewRefused, PreviewTimeout, PreviewAuthFailed, PreviewUndecided:
+	default:
+		return lineError(e.Line, "expect preview decision %q: use %s, %s, %s, %s or %s", e.Decision,
+			PreviewConfirmed, PreviewRefused, PreviewTimeout, PreviewAuthFailed, PreviewUndecided)
 	}
 	return nil
 }
@@ -531,6 +615,16 @@ func (sc *Scenario) node(name string) *NodeSpec {
 func (e *Expect) UnmarshalYAML(v *yaml.Node) error {
 	type plain Expect
 	return decodeStrict(v, (*plain)(e))
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (e *PreviewExpect) UnmarshalYAML(v *yaml.Node) error {
+	type plain PreviewExpect
+	if err := decodeStrict(v, (*plain)(e)); err != nil {
+		return err
+	}
+	e.Line = v.Line
+	return nil
 }
 
 // UnmarshalYAML implements yaml.Unmarshaler.

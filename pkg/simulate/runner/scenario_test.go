@@ -29,6 +29,11 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		{"external kill", "id: X\nnodes:\n  - {name: p, role: provider, party: P, external: \"https://x:1\"}\nsteps:\n  - kill: p\n", "node \"p\" is external"},
 		{"bad external", "id: X\nnodes:\n  - {name: p, role: provider, party: P, external: \"ftp://x\"}\nsteps: [{wait: 1s}]\n", "is not an http(s) URL"},
 		{"listen without port", "id: X\nnodes:\n  - {name: r, role: requester, party: R, listen: \"127.0.0.1\"}\nsteps: [{wait: 1s}]\n", "s.yaml:3: node \"r\": listen \"127.0.0.1\": write host:port"},
+		{"unknown preview key", base + "steps:\n  - journey: {}\n    expect:\n      preview:\n        count: 1\n        reauth: true\n", "s.yaml:10: unknown key \"reauth\"; expected one of count, decision, location, reauthentication, rendering"},
+		{"preview decision", base + "steps:\n  - journey: {}\n    expect:\n      preview: {decision: confirm}\n", "s.yaml:8: expect preview decision \"confirm\": use confirmed, refused, timeout, authentication-failed or undecided"},
+		{"preview location", base + "steps:\n  - journey: {}\n    expect:\n      preview: {location: \"https://(\"}\n", "s.yaml:8: expect preview location \"https://(\" is not a regular expression"},
+		{"preview count 0 and more", base + "steps:\n  - journey: {}\n    expect:\n      preview: {count: 0, rendering: true}\n", "s.yaml:8: expect preview: count 0 leaves no preview for rendering to check"},
+		{"unknown link key", base + "links:\n  - {from: r, to: p, expiredCert: true}\nsteps: [{wait: 1s}]\n", "s.yaml:6: unknown key \"expiredCert\""},
 		{"listen on an external node", "id: X\nnodes:\n  - {name: p, role: provider, party: P, external: \"https://x:1\", listen: \"127.0.0.1:9\"}\nsteps: [{wait: 1s}]\n", "an external node is not started"},
 	}
 	for _, c := range cases {
@@ -48,10 +53,10 @@ nodes:
   - {name: r, role: requester, party: R}
   - {name: p, role: provider, party: P, previewTimeout: 1.5s, faults: {invalidPayload: true, expiredCertificate: true}}
 links:
-  - {from: r, to: p, latency: 20ms, jitter: 5ms, drop: 0.25, corruptSignature: true}
+  - {from: r, to: p, latency: 20ms, jitter: 5ms, drop: 0.25, corruptSignature: true, expiredCertificate: true}
 steps:
   - journey: {procedure: R1, country: FR}
-    expect: {outcome: evidence, evidences: 0}
+    expect: {outcome: evidence, evidences: 0, preview: {count: 1, location: "^https://", reauthentication: false, decision: timeout, rendering: true}}
   - wait: 2s
 `))
 	if err != nil {
@@ -62,8 +67,13 @@ steps:
 		t.Errorf("node %+v", p)
 	}
 	l := sc.Links[0]
-	if time.Duration(l.Latency) != 20*time.Millisecond || time.Duration(l.Jitter) != 5*time.Millisecond || l.Drop != 0.25 || !l.CorruptSignature {
+	if time.Duration(l.Latency) != 20*time.Millisecond || time.Duration(l.Jitter) != 5*time.Millisecond || l.Drop != 0.25 || !l.CorruptSignature || !l.ExpiredCertificate {
 		t.Errorf("link %+v", l)
+	}
+	pv := sc.Steps[0].Expect.Preview
+	if pv == nil || pv.Count == nil || *pv.Count != 1 || pv.Location != "^https://" || pv.Reauthentication == nil || *pv.Reauthentication ||
+		pv.Decision != PreviewTimeout || pv.Rendering == nil || !*pv.Rendering || pv.Line != 10 {
+		t.Errorf("preview expectation %+v", pv)
 	}
 	if sc.Steps[0].Expect.Evidences == nil || *sc.Steps[0].Expect.Evidences != 0 {
 		t.Error("evidences: 0 is an expectation, not an absent one")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -24,8 +25,25 @@ type JourneyResult struct {
 	Evidences     []JourneyEvidence `json:"evidences,omitempty"`
 	Errors        []JourneyError    `json:"errors,omitempty"`
 	Failure       string            `json:"failure,omitempty"`
-	Previews      []json.RawMessage `json:"previews,omitempty"`
+	Previews      []JourneyPreview  `json:"previews,omitempty"`
 	MS            float64           `json:"ms"`
+}
+
+// JourneyPreview is one preview page a journey went through.
+type JourneyPreview struct {
+	Provider string `json:"provider"`
+	Location string `json:"location"`
+	// Decision is what the user did: confirm, refuse or ignore.
+	Decision string `json:"decision,omitempty"`
+	// Reauth: the page asked for the identifier again.
+	Reauth bool `json:"reauth,omitempty"`
+	// Ended is how the preview ended as the page showed it: confirmed,
+	// refused, timeout, authentication-failed or undecided.
+	Ended string `json:"ended,omitempty"`
+	// Rendering: the page showed the evidence rendered for people.
+	Rendering bool    `json:"rendering,omitempty"`
+	Status    int     `json:"status,omitempty"`
+	MS        float64 `json:"ms"`
 }
 
 // JourneyStep is one stage of a journey.
@@ -193,10 +211,24 @@ func describeResult(res *JourneyResult) []string {
 	for _, e := range res.Errors {
 		lines = append(lines, fmt.Sprintf("error from %s: %s %s", e.Provider, e.Code, e.Message))
 	}
+	for _, p := range res.Previews {
+		lines = append(lines, describePreview(p))
+	}
 	if res.Failure != "" {
 		lines = append(lines, "failure: "+res.Failure)
 	}
 	return lines
+}
+
+func describePreview(p JourneyPreview) string {
+	line := fmt.Sprintf("preview at %s: %s, ended %s", p.Provider, orDefault(p.Decision, "no decision"), orDefault(p.Ended, "unknown"))
+	if p.Reauth {
+		line += ", re-authentication asked"
+	}
+	if p.Rendering {
+		line += ", evidence rendered"
+	}
+	return line + " (" + p.Location + ")"
 }
 
 // check lists the expectations a journey result does not meet.
@@ -244,6 +276,48 @@ func (e *Expect) check(res *JourneyResult) []string {
 	for _, want := range e.MediaTypes {
 		if !slices.Contains(media, want) {
 			failures = append(failures, fmt.Sprintf("no evidence of media type %s (%s)", want, listOrNone(media)))
+		}
+	}
+	return append(failures, e.Preview.check(res.Previews)...)
+}
+
+// check lists the preview expectations the journey's previews do not meet.
+// Count is checked on the whole; the other assertions hold for every
+// preview, and need at least one.
+func (e *PreviewExpect) check(previews []JourneyPreview) []string {
+	if e == nil {
+		return nil
+	}
+	var failures []string
+	if e.Count != nil && len(previews) != *e.Count {
+		failures = append(failures, fmt.Sprintf("preview count %d, expected %d", len(previews), *e.Count))
+	}
+	if !e.perPreview() {
+		return failures
+	}
+	if len(previews) == 0 {
+		if e.Count == nil || *e.Count != 0 {
+			failures = append(failures, "preview: the journey went through no preview; expected one to check "+strings.Join(e.assertions(), ", "))
+		}
+		return failures
+	}
+	var location *regexp.Regexp
+	if e.Location != "" {
+		location, _ = regexp.Compile(e.Location) // checked when the scenario was read
+	}
+	for _, p := range previews {
+		at := "preview at " + orDefault(p.Provider, "an unnamed provider")
+		if location != nil && !location.MatchString(p.Location) {
+			failures = append(failures, fmt.Sprintf("%s: location %q, expected a match of %s", at, p.Location, e.Location))
+		}
+		if e.Reauthentication != nil && p.Reauth != *e.Reauthentication {
+			failures = append(failures, fmt.Sprintf("%s: reauthentication %t, expected %t", at, p.Reauth, *e.Reauthentication))
+		}
+		if e.Decision != "" && p.Ended != e.Decision {
+			failures = append(failures, fmt.Sprintf("%s: decision %s, expected %s", at, orDefault(p.Ended, "unknown"), e.Decision))
+		}
+		if e.Rendering != nil && p.Rendering != *e.Rendering {
+			failures = append(failures, fmt.Sprintf("%s: rendering %t, expected %t", at, p.Rendering, *e.Rendering))
 		}
 	}
 	return failures
