@@ -396,13 +396,21 @@ func (p *fastParser) attrValue() bool {
 	q := p.data[p.pos]
 	p.pos++
 	for p.pos < len(p.data) {
+		run := p.pos
+		for p.pos < len(p.data) && plainAttr[p.data[p.pos]] {
+			p.pos++
+		}
+		p.text = append(p.text, p.data[run:p.pos]...)
+		if p.pos >= len(p.data) {
+			return false
+		}
 		c := p.data[p.pos]
 		switch {
 		case c == q:
 			p.pos++
 			return true
-		case c == '<' || c == '\r':
-			return false
+		case c == '"' || c == '\'':
+			p.text = append(p.text, c)
 		case c == '&':
 			if !p.reference() {
 				return false
@@ -413,8 +421,6 @@ func (p *fastParser) attrValue() bool {
 				p.line++
 			}
 			p.text = append(p.text, ' ')
-		case c < 0x20:
-			return false
 		case c >= 0x80:
 			r, size := utf8.DecodeRune(p.data[p.pos:])
 			if !isXMLRune(r, size) {
@@ -424,7 +430,7 @@ func (p *fastParser) attrValue() bool {
 			p.pos += size
 			continue
 		default:
-			p.text = append(p.text, c)
+			return false // '<', CR and control characters
 		}
 		p.pos++
 	}
@@ -533,14 +539,13 @@ func (p *fastParser) addAttributes(e *helium.Element) bool {
 				return false // duplicate attribute
 			}
 		}
+		// Attached while still childless: AddChild then skips its walk of the
+		// attribute's subtree for cycles.
 		attr, err := p.doc.CreateAttribute(a.local, "", ns)
-		if err != nil {
+		if err != nil || e.AddChild(attr) != nil {
 			return false
 		}
 		if a.end > a.start && helium.UnsafeAppendChild(attr, p.doc.CreateText(p.text[a.start:a.end])) != nil {
-			return false
-		}
-		if e.AddChild(attr) != nil {
 			return false
 		}
 		if a.prefix == "xml" && a.local == "id" {
@@ -591,45 +596,57 @@ func (p *fastParser) content(e *helium.Element, depth int) bool {
 }
 
 // charData reads a run of character data up to the next markup and
-// appends it to e as one text node.
+// appends it to e as one text node. A run without references is taken
+// from the input as it is.
 func (p *fastParser) charData(e *helium.Element) bool {
-	p.text = p.text[:0]
+	start := p.pos
+	decoded := false // p.text holds the run so far
 	for p.pos < len(p.data) {
-		start := p.pos
+		run := p.pos
 		for p.pos < len(p.data) && plainText[p.data[p.pos]] {
+			if p.data[p.pos] == '\n' {
+				p.line++
+			}
 			p.pos++
 		}
-		p.text = append(p.text, p.data[start:p.pos]...)
+		if decoded {
+			p.text = append(p.text, p.data[run:p.pos]...)
+		}
 		if p.pos >= len(p.data) {
 			return false
 		}
 		c := p.data[p.pos]
 		switch {
 		case c == '<':
-			return helium.UnsafeAppendChild(e, p.doc.CreateText(p.text)) == nil
+			text := p.data[start:p.pos]
+			if decoded {
+				text = p.text
+			}
+			return helium.UnsafeAppendChild(e, p.doc.CreateText(text)) == nil
 		case c == '&':
+			if !decoded {
+				p.text = append(p.text[:0], p.data[start:p.pos]...)
+				decoded = true
+			}
 			if !p.reference() {
 				return false
 			}
-		case c == '\n':
-			p.line++
-			p.text = append(p.text, c)
+		case c == ']' && !bytes.HasPrefix(p.data[p.pos:], []byte("]]>")):
 			p.pos++
-		case c == ']':
-			if bytes.HasPrefix(p.data[p.pos:], []byte("]]>")) {
-				return false
+			if decoded {
+				p.text = append(p.text, c)
 			}
-			p.text = append(p.text, c)
-			p.pos++
 		case c >= 0x80:
 			r, size := utf8.DecodeRune(p.data[p.pos:])
 			if !isXMLRune(r, size) {
 				return false
 			}
-			p.text = append(p.text, p.data[p.pos:p.pos+size]...)
+			if decoded {
+				p.text = append(p.text, p.data[p.pos:p.pos+size]...)
+			}
 			p.pos += size
 		default:
-			return false // control characters and CR
+			return false // "]]>", control characters and CR
 		}
 	}
 	return false
@@ -694,16 +711,20 @@ func isNameByte(c byte) bool {
 	return isNameStartByte(c) || (c >= '0' && c <= '9') || c == '-' || c == '.'
 }
 
-// plainText marks the bytes character data copies as they are.
-var plainText = func() (t [256]bool) {
+// plainText marks the bytes character data copies as they are (line
+// feeds are counted on the way); plainAttr, those of attribute values.
+var plainText, plainAttr = func() (text, attr [256]bool) {
 	for c := 0x20; c < 0x80; c++ {
-		t[c] = true
+		text[c], attr[c] = true, true
 	}
-	t['\t'] = true
+	text['\t'], text['\n'] = true, true
 	for _, c := range []byte("<&]") {
-		t[c] = false
+		text[c] = false
 	}
-	return t
+	for _, c := range []byte("<&\"'") {
+		attr[c] = false
+	}
+	return text, attr
 }()
 
 // Names repeat from one message to the next: they are interned in a small
