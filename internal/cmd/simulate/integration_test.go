@@ -2,7 +2,6 @@ package simulate_test
 
 import (
 	"context"
-	"crypto/x509"
 	"net"
 	"os"
 	"path/filepath"
@@ -24,8 +23,15 @@ func TestIntegrationTesterMode(t *testing.T) {
 	}
 	dir := t.TempDir()
 	ca := writeCA(t, dir)
-	requesterAddr, providerAddr := freeAddr(t), freeAddr(t)
-	startOwnProvider(t, dir, ca, providerAddr, requesterAddr)
+	// The requester's address is given to the run, which binds it; the
+	// provider serves on a socket opened here, so its port is taken at once.
+	requesterAddr := freeAddr(t)
+	providerLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	providerAddr := providerLn.Addr().String()
+	startOwnProvider(t, dir, ca, providerLn, requesterAddr)
 
 	sc, err := runner.Parse("mine.yaml", []byte(`id: mine
 title: my provider
@@ -72,27 +78,13 @@ func writeCA(t *testing.T, dir string) *pki.CA {
 	return ca
 }
 
-// startOwnProvider runs a provider node that sends its answers to the
-// requester's fixed address.
-func startOwnProvider(t *testing.T, dir string, ca *pki.CA, addr, requesterAddr string) {
+// startOwnProvider runs a provider node on ln that sends its answers to
+// the requester's fixed address.
+func startOwnProvider(t *testing.T, dir string, ca *pki.CA, ln net.Listener, requesterAddr string) {
 	t.Helper()
-	key, err := pki.GenerateKey(pki.P256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := ca.Issue("my-provider", key, pki.Period{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyPEM, err := pki.EncodePrivateKeyPEM(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certFile, keyFile := filepath.Join(dir, "my-provider.pem"), filepath.Join(dir, "my-provider-key.pem")
-	write(t, certFile, pki.EncodeCertificatesPEM(append([]*x509.Certificate{id.Certificate}, id.Chain...)...))
-	write(t, keyFile, keyPEM)
+	certFile, keyFile := writeIdentity(t, dir, ca, "my-provider")
 	cfg := node.Config{
-		Name: "my-provider", Role: node.RoleProvider, Listen: addr, Party: "DE-EXAMPLE-AP-1",
+		Name: "my-provider", Role: node.RoleProvider, Listener: ln, Party: "DE-EXAMPLE-AP-1",
 		Key: keyFile, Cert: certFile, Trust: []string{filepath.Join(dir, pki.CACertFile)},
 		Dataset: "example", Peers: map[string]string{"EXAMPLE-PORTAL-AP": "https://" + requesterAddr},
 	}

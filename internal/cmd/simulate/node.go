@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -28,6 +29,9 @@ type NodeOptions struct {
 	Flags   node.Config
 	Peers   []string
 	Changed map[string]bool
+	// ListenFD is the file descriptor of an inherited listening socket
+	// (--listen-fd), used when Changed["listen-fd"].
+	ListenFD int
 }
 
 // NewCmdNode builds `oots simulate node`; runF replaces the run function in tests.
@@ -49,6 +53,11 @@ identity, its trust anchors, its peers and its data; flags override it. When
 the node accepts connections it prints one line:
 
   oots simulate node NAME (ROLE) listening on https://127.0.0.1:PORT
+
+With --listen-fd N the node binds no address (listen is ignored): it serves on the
+listening socket it inherited as file descriptor N (not on Windows). That is how
+oots simulate run starts its nodes: it holds each node's socket for the whole run,
+so that the port stays taken while a node starts and restarts.
 
 Exit status: 0 stopped by a signal, 1 a configuration or start-up error.`,
 		Example: `  oots simulate node --config provider.yaml
@@ -75,6 +84,7 @@ Exit status: 0 stopped by a signal, 1 a configuration or start-up error.`,
 	fl.StringVar(&c.Name, "name", "", "node name (logs, the ready line)")
 	fl.StringVar(&c.Role, "role", "", "requester, provider, eb or dsd")
 	fl.StringVar(&c.Listen, "listen", "", "address to serve on (default 127.0.0.1:0, a free port)")
+	fl.IntVar(&opts.ListenFD, "listen-fd", 0, "serve on the listening socket inherited as this file descriptor instead of --listen")
 	fl.StringVar(&c.Party, "party", "", "requester, provider: AS4 party id (a provider's is its access service id)")
 	fl.StringVar(&c.Key, "key", "", "private key (PEM) or PKCS#12 file: signs messages, serves TLS")
 	fl.StringVar(&c.Cert, "cert", "", "certificate (PEM, with its chain) of --key")
@@ -97,6 +107,11 @@ func runNode(ctx context.Context, opts *NodeOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Changed["listen-fd"] {
+		if cfg.Listener, err = inheritedListener(opts.ListenFD); err != nil {
+			return err
+		}
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	relaxGC()
@@ -108,6 +123,24 @@ func runNode(ctx context.Context, opts *NodeOptions) error {
 		return err
 	}
 	return nil
+}
+
+// inheritedListener is the listening socket the node inherited as file
+// descriptor fd (exec.Cmd.ExtraFiles in the parent).
+func inheritedListener(fd int) (net.Listener, error) {
+	if fd < 0 {
+		return nil, cmdutil.FlagErrorf("--listen-fd %d: give the number of an inherited file descriptor", fd)
+	}
+	f := os.NewFile(uintptr(fd), fmt.Sprintf("listen-fd-%d", fd))
+	if f == nil {
+		return nil, fmt.Errorf("--listen-fd %d: not a file descriptor", fd)
+	}
+	defer func() { _ = f.Close() }() // the listener holds its own copy
+	ln, err := net.FileListener(f)
+	if err != nil {
+		return nil, fmt.Errorf("--listen-fd %d: no inherited listening socket: %w", fd, err)
+	}
+	return ln, nil
 }
 
 // nodeConfig reads the configuration file and applies the flags given.

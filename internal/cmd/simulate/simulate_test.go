@@ -96,3 +96,14 @@ func TestList(t *testing.T) {
 		}
 	}
 }
+
+func TestListenFDErrors(t *testing.T) {
+	var fe *cmdutil.FlagError
+	if _, err := inheritedListener(-1); !errors.As(err, &fe) {
+		t.Errorf("--listen-fd -1: %v, want a usage error", err)
+	}
+	const notOpen = 1 << 24 // above any process's limit of open files
+	if _, err := inheritedListener(notOpen); err == nil || !strings.Contains(err.Error(), "no inherited listening socket") {
+		t.Errorf("--listen-fd of nothing open: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -29,6 +30,11 @@ type Config struct {
 	Name   string `yaml:"name" json:"name"`
 	Role   string `yaml:"role" json:"role"`
 	Listen string `yaml:"listen" json:"listen"`
+	// Listener, when set, is an open listening socket the node serves on
+	// instead of binding Listen: `oots simulate run` holds each node's
+	// socket for the whole run and hands it down (--listen-fd), so that the
+	// port is never free, not even while the node restarts. Run closes it.
+	Listener net.Listener `yaml:"-" json:"-"`
 	// Party is the AS4 party id of the node's access point (requester and
 	// provider); for a provider it is also the access service id the DSD
 	// names.

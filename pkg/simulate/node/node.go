@@ -28,9 +28,13 @@ type node struct {
 	baseURL  string
 }
 
-// Run serves the node until ctx ends. ready is called with the base URL
+// Run serves the node until ctx ends, on cfg.Listener when it is set, else
+// on a socket bound to cfg.Listen. ready is called with the base URL
 // (https://127.0.0.1:PORT) once the node accepts connections.
 func Run(ctx context.Context, cfg Config, ready func(baseURL string)) error {
+	if cfg.Listener != nil {
+		defer func() { _ = cfg.Listener.Close() }() // also when the node does not start
+	}
 	if err := cfg.Check(); err != nil {
 		return err
 	}
@@ -38,9 +42,11 @@ func Run(ctx context.Context, cfg Config, ready func(baseURL string)) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.listenAddr())
-	if err != nil {
-		return fmt.Errorf("node %s: %w", cfg.Name, err)
+	ln := cfg.Listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", cfg.listenAddr()); err != nil {
+			return fmt.Errorf("node %s: %w", cfg.Name, err)
+		}
 	}
 	n.baseURL = "https://" + ln.Addr().String()
 	mux := http.NewServeMux()

@@ -38,23 +38,27 @@ func newNetwork(t testing.TB) *network {
 		cancel: map[string]context.CancelFunc{}, done: map[string]chan error{}}
 }
 
-// freePort reserves a loopback port number for a node started later.
-func freePort(t testing.TB) string {
+// loopbackListener opens a socket on a free loopback port for a node
+// started later: the port is the node's from now on, no other program can
+// take it before the node starts.
+func loopbackListener(t testing.TB) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close() //nolint:errcheck // only the number is wanted
-	return ln.Addr().String()
+	t.Cleanup(func() { _ = ln.Close() }) // Run closes it too, if the node started
+	return ln
 }
 
-// config returns a node configuration with a fresh identity of the test PKI.
+// config returns a node configuration with a fresh identity of the test PKI
+// and its own listening socket.
 func (n *network) config(name, role string, alg pki.Algorithm) Config {
 	id := n.pki.Identity(n.t, alg)
 	cert, key := n.pki.WriteFiles(n.t, n.dir, name, id)
 	n.ca = filepath.Join(n.dir, name+"-ca.pem")
-	return Config{Name: name, Role: role, Key: key, Cert: cert, Trust: []string{n.ca}, Listen: freePort(n.t),
+	ln := loopbackListener(n.t)
+	return Config{Name: name, Role: role, Key: key, Cert: cert, Trust: []string{n.ca}, Listen: ln.Addr().String(), Listener: ln,
 		AS4: AS4Config{Retries: 3, Backoff: 10 * time.Millisecond}}
 }
 
@@ -187,6 +191,63 @@ func TestHealthz(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 200 || string(body) != "ok eb eb\n" {
 		t.Errorf("%d %q", resp.StatusCode, body)
+	}
+}
+
+// TestRunOnAnInheritedSocket: a node given a listener serves on it and
+// binds nothing. The socket reaches the node as `oots simulate run` hands
+// it to a node process, a copy of a file descriptor, while the original
+// stays bound to the address, so that binding Listen again would fail.
+func TestRunOnAnInheritedSocket(t *testing.T) {
+	n := newNetwork(t)
+	cfg := n.config("eb", RoleEB, pki.P256)
+	cfg.Catalog = "example"
+	held := cfg.Listener.(*net.TCPListener)
+	f, err := held.File()
+	if err != nil {
+		t.Skipf("no file descriptor of a socket here: %v", err)
+	}
+	inherited, err := net.FileListener(f)
+	_ = f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Listener = inherited
+	if _, err := net.Listen("tcp", cfg.Listen); err == nil {
+		t.Fatalf("%s could be bound again while it is held", cfg.Listen)
+	}
+	base := n.start(cfg)
+	if base != "https://"+cfg.Listen {
+		t.Errorf("ready at %s, want the inherited socket's https://%s", base, cfg.Listen)
+	}
+	resp, err := n.client().Get("https://" + held.Addr().String() + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close() //nolint:errcheck // read below
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(body) != "ok eb eb\n" {
+		t.Errorf("%d %q", resp.StatusCode, body)
+	}
+}
+
+// TestRunBindsListen: without a listener the node binds Listen (a free
+// port for 127.0.0.1:0) and tells the address it got.
+func TestRunBindsListen(t *testing.T) {
+	n := newNetwork(t)
+	cfg := n.config("dsd", RoleDSD, pki.P256)
+	cfg.Catalog, cfg.Listen, cfg.Listener = "example", "127.0.0.1:0", nil
+	base := n.start(cfg)
+	if !strings.HasPrefix(base, "https://127.0.0.1:") || strings.HasSuffix(base, ":0") {
+		t.Fatalf("ready at %s", base)
+	}
+	resp, err := n.client().Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("healthz %d", resp.StatusCode)
 	}
 }
 

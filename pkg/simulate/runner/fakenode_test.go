@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -44,9 +46,15 @@ func fakeCommand(args ...string) *exec.Cmd {
 	return cmd
 }
 
+// fakeNode serves on the socket it inherits (--listen-fd 3), which the
+// runner must pass where it can; elsewhere it binds its configured address.
 func fakeNode(args []string) int {
-	if len(args) != 4 || args[0] != "simulate" || args[1] != "node" || args[2] != "--config" {
-		fmt.Fprintf(os.Stderr, "fake node: unexpected arguments %q\n", args)
+	want := []string{"simulate", "node", "--config", "FILE"}
+	if passSockets {
+		want = append(want, "--listen-fd", strconv.Itoa(listenFD))
+	}
+	if len(args) != len(want) || args[0] != want[0] || args[1] != want[1] || args[2] != want[2] || !slices.Equal(args[4:], want[4:]) {
+		fmt.Fprintf(os.Stderr, "fake node: arguments %q, want %q\n", args, want)
 		return 1
 	}
 	data, err := os.ReadFile(args[3])
@@ -68,7 +76,14 @@ func fakeNode(args []string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
+	var ln net.Listener
+	if passSockets {
+		f := os.NewFile(listenFD, "listen-fd")
+		ln, err = net.FileListener(f)
+		_ = f.Close()
+	} else {
+		ln, err = net.Listen("tcp", cfg.Listen)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -24,7 +24,7 @@ import (
 // Options configure a Runner.
 type Options struct {
 	// Command runs one node; nil runs this executable with
-	// "simulate node --config FILE".
+	// "simulate node --config FILE --listen-fd 3" (see CommandFunc).
 	Command CommandFunc
 	// WorkDir is where run folders are made (the system's temporary folder
 	// when empty).
@@ -109,6 +109,10 @@ type run struct {
 	proxies  map[string]*Proxy // "from->to"
 	servers  []*http.Server
 	client   *http.Client // the runner's own client: trusts the run's CA
+	// sockets are the listening sockets of the nodes the run starts, held
+	// from allocate to stopAll; listeners those of the fault proxies.
+	sockets   map[string]*os.File
+	listeners map[string]net.Listener
 }
 
 // Run runs one scenario and reports. Problems of the tool (a node that does
@@ -181,7 +185,8 @@ func loadStepFrom(sc *Scenario, exchanges, concurrency int) (StepSpec, error) {
 }
 
 func (r *Runner) runPrepared(ctx context.Context, sc *Scenario, rep *ScenarioReport) (err error) {
-	ru := &run{r: r, sc: sc, urls: map[string]string{}, children: map[string]*child{}, proxies: map[string]*Proxy{}}
+	ru := &run{r: r, sc: sc, urls: map[string]string{}, children: map[string]*child{}, proxies: map[string]*Proxy{},
+		sockets: map[string]*os.File{}, listeners: map[string]net.Listener{}}
 	if ru.pki, err = r.testPKI(); err != nil {
 		return err
 	}
@@ -250,7 +255,11 @@ func (ru *run) setUp(ctx context.Context) error {
 
 // allocate takes a loopback port for every node the run starts and every
 // faulty link: the port is fixed before anything starts, so that peers can
-// be told it and a restarted node gets it again.
+// be told it and a restarted node gets it again. The run listens on every
+// port itself and keeps the sockets until it ends: a node is handed its
+// socket (child.socket) each time it starts, so no other program can take
+// the port between allocate and the node's start, nor while the node is
+// down (the run then refuses its connections, see child.down).
 func (ru *run) allocate() (map[string]string, error) {
 	addrs := map[string]string{}
 	var keys []string
@@ -265,15 +274,39 @@ func (ru *run) allocate() (map[string]string, error) {
 		keys = append(keys, linkKey(l.From, l.To))
 	}
 	for _, k := range keys {
-		if n := ru.sc.node(k); n != nil && n.Listen != "" {
-			addrs[k] = n.Listen
+		n := ru.sc.node(k) // nil for a link
+		addr := "127.0.0.1:0"
+		if n != nil && n.Listen != "" {
+			addr = n.Listen
+		}
+		if n != nil && !passSockets {
+			if n.Listen == "" {
+				var err error
+				if addr, err = freeLoopbackAddr(); err != nil {
+					return nil, err
+				}
+			}
+			addrs[k] = addr
 			continue
 		}
-		addr, err := freeLoopbackAddr()
+		ln, err := net.Listen("tcp", addr)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", describeKey(k, n), err)
 		}
-		addrs[k] = addr
+		addrs[k] = ln.Addr().String()
+		if n != nil && n.Listen != "" {
+			addrs[k] = n.Listen // as written: the URL the peers are given
+		}
+		if n == nil {
+			ru.listeners[k] = ln
+			continue
+		}
+		f, err := ln.(*net.TCPListener).File()
+		_ = ln.Close() // f is a copy of the socket: it stays open
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", describeKey(k, n), err)
+		}
+		ru.sockets[k] = f
 	}
 	for _, n := range ru.sc.Nodes {
 		if n.External == "" {
@@ -283,9 +316,17 @@ func (ru *run) allocate() (map[string]string, error) {
 	return addrs, nil
 }
 
+func describeKey(k string, n *NodeSpec) string {
+	if n == nil {
+		return "link " + k
+	}
+	return "node " + k
+}
+
 func linkKey(from, to string) string { return from + "->" + to }
 
-// freeLoopbackAddr asks the system for a free port on 127.0.0.1.
+// freeLoopbackAddr asks the system for a free port on 127.0.0.1 (for a node
+// that binds it itself, where sockets are not passed).
 func freeLoopbackAddr() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -327,10 +368,7 @@ func (ru *run) startProxies(addrs map[string]string) error {
 			Faults: Faults{Latency: time.Duration(l.Latency), Jitter: time.Duration(l.Jitter), Drop: l.Drop, CorruptSignature: l.CorruptSignature},
 		}
 		key := linkKey(l.From, l.To)
-		ln, err := net.Listen("tcp", addrs[key])
-		if err != nil {
-			return fmt.Errorf("link %s: %w", key, err)
-		}
+		ln := ru.listeners[key]
 		srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, TLSConfig: p.serverTLS(cert, expired)}
 		if expired != nil {
 			srv.ErrorLog = log.New(io.Discard, "", 0) // the handshakes the sender refuses are the point: no log line each
@@ -498,7 +536,8 @@ func orDefault(v, def string) string {
 func (ru *run) startNodes(ctx context.Context, configs map[string]string) error {
 	for _, n := range ru.sc.Nodes {
 		if path, ok := configs[n.Name]; ok {
-			ru.children[n.Name] = &child{name: n.Name, config: path, logPath: filepath.Join(ru.dir, "logs", n.Name+".log")}
+			ru.children[n.Name] = &child{name: n.Name, config: path, logPath: filepath.Join(ru.dir, "logs", n.Name+".log"),
+				socket: ru.sockets[n.Name]}
 		}
 	}
 	errs := make(chan error, len(ru.children))
@@ -514,7 +553,8 @@ func (ru *run) startNodes(ctx context.Context, configs map[string]string) error 
 	return errors.Join(all...)
 }
 
-// stopAll stops the nodes (SIGTERM, then SIGKILL after StopGrace) and the proxies.
+// stopAll stops the nodes (SIGTERM, then SIGKILL after StopGrace) and the
+// proxies, and closes the sockets the run held.
 func (ru *run) stopAll() {
 	var wg sync.WaitGroup
 	for _, c := range ru.children {
@@ -522,11 +562,18 @@ func (ru *run) stopAll() {
 		go func() {
 			defer wg.Done()
 			c.stop(StopGrace)
+			c.release()
 		}()
 	}
 	wg.Wait()
 	for _, srv := range ru.servers {
 		_ = srv.Close()
+	}
+	for _, f := range ru.sockets {
+		_ = f.Close()
+	}
+	for _, ln := range ru.listeners {
+		_ = ln.Close() // the proxies' servers closed those they served
 	}
 	if ru.client != nil {
 		ru.client.CloseIdleConnections()

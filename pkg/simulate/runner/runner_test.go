@@ -3,10 +3,14 @@ package runner
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oots-tools/oots/pkg/pki"
 	"github.com/oots-tools/oots/pkg/simulate/requester"
@@ -379,5 +383,112 @@ steps:
 	}
 	if other.ExpiredCertificate != 0 || other.Forwarded != 1 {
 		t.Errorf("other link to the same receiver %+v: forwards with a valid certificate", other)
+	}
+}
+
+// TestNodeKeepsItsSocketAcrossRestarts: the runner holds a node's socket
+// and hands it to every process of the node (the fake node serves only on
+// the socket it inherits). The port stays taken while the node is down,
+// connections made then are refused at once, and the restarted node serves
+// on the same socket.
+func TestNodeKeepsItsSocketAcrossRestarts(t *testing.T) {
+	if !passSockets {
+		t.Skip("sockets are not passed to nodes here")
+	}
+	p, err := sharedRunner(Options{}).testPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	caPath, err := p.writeCA(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := p.writeIdentity(dir, "provider", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	socket, err := ln.(*net.TCPListener).File()
+	_ = ln.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer socket.Close() //nolint:errcheck // the run's socket, closed last
+	data, err := yaml.Marshal(nodeFile{Name: "provider", Role: RoleProvider, Listen: addr, Key: files.Key, Cert: files.Cert, Trust: []string{caPath}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(dir, "provider.yaml")
+	if err := os.WriteFile(config, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := &child{name: "provider", config: config, logPath: filepath.Join(dir, "provider.log"), socket: socket}
+	defer c.release()
+	defer c.stop(StopGrace)
+	client := newClient(p.ca.Certificate, false)
+	defer client.CloseIdleConnections()
+	healthz := func() error {
+		client.CloseIdleConnections() // a new connection each time
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+addr+"/healthz", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("healthz: HTTP %d", resp.StatusCode)
+		}
+		return nil
+	}
+	bound := func() bool {
+		l, err := net.Listen("tcp", addr)
+		if err == nil {
+			_ = l.Close()
+		}
+		return err == nil
+	}
+
+	for round := 1; round <= 2; round++ {
+		if err := c.start(context.Background(), fakeCommand, 10*time.Second); err != nil {
+			t.Fatalf("start %d: %v", round, err)
+		}
+		if err := healthz(); err != nil {
+			t.Fatalf("start %d: the node does not serve on its socket: %v", round, err)
+		}
+		c.kill()
+		if bound() {
+			t.Fatalf("kill %d: %s was free while the node was down", round, addr)
+		}
+		start := time.Now()
+		if err := healthz(); err == nil {
+			t.Fatalf("kill %d: a request was answered while the node was down", round)
+		} else if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("kill %d: a request to the node down failed after %s, not at once: %v", round, took, err)
+		}
+	}
+	if err := c.start(context.Background(), fakeCommand, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := healthz(); err != nil {
+		t.Fatalf("after the restarts: %v", err)
+	}
+	c.stop(StopGrace)
+	c.release()
+	if bound() {
+		t.Fatalf("%s was free before the run closed its socket", addr)
+	}
+	_ = socket.Close()
+	if !bound() {
+		t.Errorf("%s still taken after the run closed its socket", addr)
 	}
 }
