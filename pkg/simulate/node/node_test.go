@@ -182,15 +182,20 @@ func TestHealthz(t *testing.T) {
 	n := newNetwork(t)
 	cfg := n.config("eb", RoleEB, pki.P256)
 	cfg.Catalog = "example"
-	base := n.start(cfg)
+	n.checkHealthz(t, n.start(cfg), "ok eb eb\n")
+}
+
+// checkHealthz asks the node at base whether it is up; it must say want.
+func (n *network) checkHealthz(t *testing.T, base, want string) {
+	t.Helper()
 	resp, err := n.client().Get(base + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close() //nolint:errcheck // read below
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || string(body) != "ok eb eb\n" {
-		t.Errorf("%d %q", resp.StatusCode, body)
+	if resp.StatusCode != 200 || string(body) != want {
+		t.Errorf("%s/healthz: %d %q, want %q", base, resp.StatusCode, body, want)
 	}
 }
 
@@ -220,15 +225,7 @@ func TestRunOnAnInheritedSocket(t *testing.T) {
 	if base != "https://"+cfg.Listen {
 		t.Errorf("ready at %s, want the inherited socket's https://%s", base, cfg.Listen)
 	}
-	resp, err := n.client().Get("https://" + held.Addr().String() + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close() //nolint:errcheck // read below
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || string(body) != "ok eb eb\n" {
-		t.Errorf("%d %q", resp.StatusCode, body)
-	}
+	n.checkHealthz(t, "https://"+held.Addr().String(), "ok eb eb\n")
 }
 
 // TestRunBindsListen: without a listener the node binds Listen (a free
@@ -241,14 +238,7 @@ func TestRunBindsListen(t *testing.T) {
 	if !strings.HasPrefix(base, "https://127.0.0.1:") || strings.HasSuffix(base, ":0") {
 		t.Fatalf("ready at %s", base)
 	}
-	resp, err := n.client().Get(base + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Errorf("healthz %d", resp.StatusCode)
-	}
+	n.checkHealthz(t, base, "ok dsd dsd\n")
 }
 
 func TestConfigErrors(t *testing.T) {
