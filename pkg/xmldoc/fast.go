@@ -22,6 +22,13 @@ import (
 // position. So the fast path never accepts what helium refuses, and helium
 // stays the one source of parse error messages.
 
+// Bounds of the fast path: its duplicate checks and namespace look-ups are
+// linear scans, cheap for real messages and left to helium beyond these.
+const (
+	maxFastAttrs  = 64  // attributes of one element
+	maxFastScopes = 128 // namespace declarations in scope
+)
+
 // XML namespace names.
 const (
 	nsXML   = "http://www.w3.org/XML/1998/namespace"
@@ -337,6 +344,9 @@ func (p *fastParser) startTag() (declared int, empty, ok bool) {
 			}
 			declared++
 		default:
+			if len(p.attrs) == maxFastAttrs {
+				return 0, false, false
+			}
 			p.attrs = append(p.attrs, rawAttr{prefix: prefix, local: local, start: start, end: len(p.text)})
 		}
 	}
@@ -345,7 +355,8 @@ func (p *fastParser) startTag() (declared int, empty, ok bool) {
 // declare adds a namespace declaration of the current element, refusing
 // the cases XML Namespaces forbids or that helium must judge.
 func (p *fastParser) declare(prefix, uri string, first int) bool {
-	if uri == nsXML || uri == nsXMLNS || prefix == "xml" || prefix == "xmlns" || (prefix != "" && uri == "") {
+	if uri == nsXML || uri == nsXMLNS || prefix == "xml" || prefix == "xmlns" || (prefix != "" && uri == "") ||
+		len(p.scopes) == maxFastScopes {
 		return false
 	}
 	for _, b := range p.scopes[first:] {

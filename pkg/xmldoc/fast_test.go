@@ -200,6 +200,23 @@ func TestFastPathCorners(t *testing.T) {
 	if _, ok := xmldoc.ParseFast([]byte(deep), 256); ok {
 		t.Error("the fast path took a document deeper than the limit")
 	}
+	// Its linear scans are bounded: many attributes or declarations go to helium.
+	var attrs, decls strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&attrs, ` a%d="%d"`, i, i)
+		fmt.Fprintf(&decls, `<p%d:e xmlns:p%d="urn:%d">`, i%2, i%2, i)
+	}
+	for name, doc := range map[string]string{
+		"100 attributes":   "<e" + attrs.String() + "/>",
+		"200 declarations": decls.String() + decls.String() + strings.Repeat("</p1:e></p0:e>", 100),
+	} {
+		if _, ok := xmldoc.ParseFast([]byte(doc), 256); ok {
+			t.Errorf("%s: taken by the fast path", name)
+		}
+		if _, err := xmldoc.Parse(context.Background(), []byte(doc), xmldoc.DefaultLimits); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }
 
 func FuzzFastPath(f *testing.F) {
