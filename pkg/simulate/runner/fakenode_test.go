@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/oots-tools/oots/pkg/pki"
+	"github.com/oots-tools/oots/pkg/simulate/requester"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -127,45 +128,45 @@ func fakeHandler(cfg *nodeFile, _ *x509.Certificate) http.Handler {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		res := JourneyResult{Steps: []JourneyStep{{Step: "eb-requirements", Status: "ok"}, {Step: "request", Status: "ok"}}}
+		res := requester.Result{Steps: []requester.Step{{Step: "eb-requirements", Status: "ok"}, {Step: "request", Status: "ok"}}}
 		mu.Lock()
 		st.Requests++
 		switch j["name"] {
 		case "evidence":
-			res.Outcome = OutcomeEvidence
-			res.Evidences = []JourneyEvidence{{Provider: "P", MediaType: "application/pdf", Bytes: 10}}
+			res.Outcome = requester.OutcomeEvidence
+			res.Evidences = []requester.Evidence{{Provider: "P", MediaType: "application/pdf", Bytes: 10}}
 			st.Answered++
 		case "error":
-			res.Outcome = OutcomeError
-			res.Errors = []JourneyError{{Provider: "P", Code: "EDM:ERR:0004"}}
+			res.Outcome = requester.OutcomeError
+			res.Errors = []requester.Error{{Provider: "P", Code: "EDM:ERR:0004"}}
 			st.Answered++
 		case "config":
-			res.Outcome = OutcomeFailed
+			res.Outcome = requester.OutcomeFailed
 			data, _ := json.Marshal(cfg)
 			res.Failure = string(data)
 			st.Failed++
 		case "pending":
-			res.Outcome = OutcomeFailed
+			res.Outcome = requester.OutcomeFailed
 			res.Failure = "left pending"
 		case "preview":
-			res.Outcome = OutcomeEvidence
-			res.Evidences = []JourneyEvidence{{Provider: "P", MediaType: "application/pdf", Bytes: 10}}
-			res.Previews = []JourneyPreview{fakePreview}
+			res.Outcome = requester.OutcomeEvidence
+			res.Evidences = []requester.Evidence{{Provider: "P", MediaType: "application/pdf", Bytes: 10}}
+			res.Previews = []requester.Preview{fakePreview}
 			st.Answered++
 		case "peer":
 			mu.Unlock()
 			err := getPeer(r.Context(), cfg, fmt.Sprint(j["peer"]))
 			mu.Lock()
 			if err != nil {
-				res.Outcome, res.Failure = OutcomeFailed, err.Error()
+				res.Outcome, res.Failure = requester.OutcomeFailed, err.Error()
 				st.Failed++
 			} else {
-				res.Outcome = OutcomeEvidence
-				res.Evidences = []JourneyEvidence{{Provider: "P", MediaType: "application/pdf", Bytes: 10}}
+				res.Outcome = requester.OutcomeEvidence
+				res.Evidences = []requester.Evidence{{Provider: "P", MediaType: "application/pdf", Bytes: 10}}
 				st.Answered++
 			}
 		default:
-			res.Outcome = OutcomeFailed
+			res.Outcome = requester.OutcomeFailed
 			res.Failure = "timeout waiting for urn:uuid:0b3f6e4c-1111-4222-8333-944455556666"
 			st.Failed++
 		}
@@ -176,8 +177,8 @@ func fakeHandler(cfg *nodeFile, _ *x509.Certificate) http.Handler {
 }
 
 // fakePreview is the preview of the "preview" journey.
-var fakePreview = JourneyPreview{Provider: "P", Location: "https://127.0.0.1:8443/preview/tok", Decision: "confirm",
-	Reauth: true, Ended: PreviewConfirmed, Rendering: false, Status: 200}
+var fakePreview = requester.Preview{Provider: "P", Location: "https://127.0.0.1:8443/preview/tok", Decision: "confirm",
+	Reauth: true, Ended: requester.EndedConfirmed, Rendering: false, Status: 200}
 
 // getPeer asks the peer of a party for /healthz over TLS, trusting the
 // node's trust anchors.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/oots-tools/oots/pkg/simulate/requester"
 )
 
 // loadTally collects the journeys of a load run as they end.
@@ -23,7 +25,7 @@ func (t *loadTally) start() {
 }
 
 // record counts one journey's end: a result, or an error reaching the requester.
-func (t *loadTally) record(res *JourneyResult, err error, took time.Duration) {
+func (t *loadTally) record(res *requester.Result, err error, took time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	switch {
@@ -31,12 +33,12 @@ func (t *loadTally) record(res *JourneyResult, err error, took time.Duration) {
 		t.ended++
 		t.stats.Failed++
 		t.stats.FailedBy[failureReason(err.Error())]++
-		t.stats.Outcomes[OutcomeFailed]++
-	case res.Outcome == OutcomeFailed:
+		t.stats.Outcomes[requester.OutcomeFailed]++
+	case res.Outcome == requester.OutcomeFailed:
 		t.ended++
 		t.stats.Failed++
 		t.stats.FailedBy[failureReason(res.Failure)]++
-		t.stats.Outcomes[OutcomeFailed]++
+		t.stats.Outcomes[requester.OutcomeFailed]++
 	default:
 		t.ended++
 		t.stats.Answered++

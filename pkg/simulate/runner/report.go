@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/oots-tools/oots/pkg/simulate/requester"
 )
 
 // Report is the outcome of one or more scenarios.
@@ -76,7 +78,7 @@ type StepReport struct {
 	// Failures are the expectations not met, one sentence each.
 	Failures []string `json:"failures,omitempty"`
 	// Result is the requester's journey result (journey steps).
-	Result *JourneyResult `json:"result,omitempty"`
+	Result *requester.Result `json:"result,omitempty"`
 	// Load are the statistics of a load step.
 	Load *LoadStats `json:"load,omitempty"`
 	// Steps are the steps run in parallel or during a load.

@@ -195,7 +195,7 @@ steps:
 	if st.Answered != 60 || st.Failed != 0 || st.Lost != 0 || st.AnsweredTwice != 0 || st.Requests != 60 {
 		t.Errorf("load stats %+v", st)
 	}
-	if st.Outcomes[OutcomeEvidence] != 60 || st.Latency.P99 <= 0 || st.Latency.P50 > st.Latency.P99 || st.Throughput <= 0 {
+	if st.Outcomes[requester.OutcomeEvidence] != 60 || st.Latency.P99 <= 0 || st.Latency.P50 > st.Latency.P99 || st.Throughput <= 0 {
 		t.Errorf("load numbers %+v", st)
 	}
 	if len(rep.Steps[0].Steps) != 2 || !rep.Steps[0].Steps[1].Passed {
@@ -319,32 +319,6 @@ steps:
 	}
 	if !strings.Contains(b.String(), "FAIL all wrong") || !strings.Contains(b.String(), "failed: preview at P: decision confirmed, expected refused") {
 		t.Errorf("the text report names the failed preview assertion:\n%s", b.String())
-	}
-}
-
-// The journey results a requester node answers are read with their
-// previews: the fields a scenario checks carry over.
-func TestJourneyResultReadsRequesterPreviews(t *testing.T) {
-	data, err := json.Marshal(requester.Result{Outcome: requester.OutcomeEvidence, Previews: []requester.Preview{{
-		Provider: "P", Location: "https://x/preview/1", Decision: requester.PreviewConfirm, Reauth: true,
-		Ended: requester.EndedTimeout, Rendering: true, Status: 410, MS: 2,
-	}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res JourneyResult
-	if err := json.Unmarshal(data, &res); err != nil {
-		t.Fatal(err)
-	}
-	want := JourneyPreview{Provider: "P", Location: "https://x/preview/1", Decision: "confirm", Reauth: true,
-		Ended: PreviewTimeout, Rendering: true, Status: 410, MS: 2}
-	if len(res.Previews) != 1 || res.Previews[0] != want {
-		t.Errorf("previews %+v, want %+v", res.Previews, want)
-	}
-	for _, ended := range []string{requester.EndedConfirmed, requester.EndedRefused, requester.EndedTimeout, requester.EndedAuthFailed, requester.EndedUndecided} {
-		if err := checkPreviewExpect(&PreviewExpect{Decision: ended}); err != nil {
-			t.Errorf("the requester's %q is not a decision a scenario can expect: %v", ended, err)
-		}
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oots-tools/oots/pkg/simulate/requester"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -25,13 +26,6 @@ const (
 	RoleProvider  = "provider"
 	RoleEB        = "eb"
 	RoleDSD       = "dsd"
-)
-
-// Journey outcomes reported by a requester.
-const (
-	OutcomeEvidence = "evidence"
-	OutcomeError    = "error"
-	OutcomeFailed   = "failed"
 )
 
 // Scenario is one simulation: the nodes to run, the links between them and
@@ -140,16 +134,6 @@ type Expect struct {
 	// Preview are assertions on the preview pages the journey went through.
 	Preview *PreviewExpect `yaml:"preview"`
 }
-
-// Preview decisions: how a preview ended, as the requester saw its page
-// (the ended field of the journey result's previews).
-const (
-	PreviewConfirmed  = "confirmed"
-	PreviewRefused    = "refused"
-	PreviewTimeout    = "timeout"
-	PreviewAuthFailed = "authentication-failed"
-	PreviewUndecided  = "undecided"
-)
 
 // PreviewExpect are the assertions on a journey's previews. Empty fields
 // are not checked; all but Count hold for every preview of the journey.
@@ -535,18 +519,18 @@ func checkLoad(s *StepSpec, nodes map[string]*NodeSpec, nested bool) error {
 	return nil
 }
 
-func checkJourneyTarget(line int, requester string, exp *Expect, nodes map[string]*NodeSpec) error {
-	if requester != "" {
-		n, ok := nodes[requester]
+func checkJourneyTarget(line int, requesterName string, exp *Expect, nodes map[string]*NodeSpec) error {
+	if requesterName != "" {
+		n, ok := nodes[requesterName]
 		if !ok || n.Role != RoleRequester {
-			return lineError(line, "requester %q: no requester node of that name is declared", requester)
+			return lineError(line, "requester %q: no requester node of that name is declared", requesterName)
 		}
 	} else if countRole(nodes, RoleRequester) != 1 {
 		return lineError(line, "the scenario has %d requester nodes: say which one runs the journey (requester: NAME)", countRole(nodes, RoleRequester))
 	}
 	if exp != nil {
 		switch exp.Outcome {
-		case "", OutcomeEvidence, OutcomeError, OutcomeFailed:
+		case "", requester.OutcomeEvidence, requester.OutcomeError, requester.OutcomeFailed:
 		default:
 			return lineError(line, "expect outcome %q: use evidence, error or failed", exp.Outcome)
 		}
@@ -570,10 +554,10 @@ func checkPreviewExpect(e *PreviewExpect) error {
 		}
 	}
 	switch e.Decision {
-	case "", PreviewConfirmed, PreviewRefused, PreviewTimeout, PreviewAuthFailed, PreviewUndecided:
+	case "", requester.EndedConfirmed, requester.EndedRefused, requester.EndedTimeout, requester.EndedAuthFailed, requester.EndedUndecided:
 	default:
 		return lineError(e.Line, "expect preview decision %q: use %s, %s, %s, %s or %s", e.Decision,
-			PreviewConfirmed, PreviewRefused, PreviewTimeout, PreviewAuthFailed, PreviewUndecided)
+			requester.EndedConfirmed, requester.EndedRefused, requester.EndedTimeout, requester.EndedAuthFailed, requester.EndedUndecided)
 	}
 	return nil
 }

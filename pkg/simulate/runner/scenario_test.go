@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oots-tools/oots/pkg/simulate/requester"
 	"github.com/oots-tools/oots/pkg/simulate/scenarios"
 )
 
@@ -72,7 +73,7 @@ steps:
 	}
 	pv := sc.Steps[0].Expect.Preview
 	if pv == nil || pv.Count == nil || *pv.Count != 1 || pv.Location != "^https://" || pv.Reauthentication == nil || *pv.Reauthentication ||
-		pv.Decision != PreviewTimeout || pv.Rendering == nil || !*pv.Rendering || pv.Line != 10 {
+		pv.Decision != requester.EndedTimeout || pv.Rendering == nil || !*pv.Rendering || pv.Line != 10 {
 		t.Errorf("preview expectation %+v", pv)
 	}
 	if sc.Steps[0].Expect.Evidences == nil || *sc.Steps[0].Expect.Evidences != 0 {

@@ -12,66 +12,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/oots-tools/oots/pkg/simulate/requester"
 )
-
-// JourneyResult is what a requester node answers to POST /journeys (the
-// Result of pkg/simulate/requester, the parts a scenario checks).
-type JourneyResult struct {
-	Name          string            `json:"name,omitempty"`
-	Outcome       string            `json:"outcome"`
-	Requirement   string            `json:"requirement,omitempty"`
-	EvidenceTypes []string          `json:"evidenceTypes,omitempty"`
-	Steps         []JourneyStep     `json:"steps"`
-	Evidences     []JourneyEvidence `json:"evidences,omitempty"`
-	Errors        []JourneyError    `json:"errors,omitempty"`
-	Failure       string            `json:"failure,omitempty"`
-	Previews      []JourneyPreview  `json:"previews,omitempty"`
-	MS            float64           `json:"ms"`
-}
-
-// JourneyPreview is one preview page a journey went through.
-type JourneyPreview struct {
-	Provider string `json:"provider"`
-	Location string `json:"location"`
-	// Decision is what the user did: confirm, refuse or ignore.
-	Decision string `json:"decision,omitempty"`
-	// Reauth: the page asked for the identifier again.
-	Reauth bool `json:"reauth,omitempty"`
-	// Ended is how the preview ended as the page showed it: confirmed,
-	// refused, timeout, authentication-failed or undecided.
-	Ended string `json:"ended,omitempty"`
-	// Rendering: the page showed the evidence rendered for people.
-	Rendering bool    `json:"rendering,omitempty"`
-	Status    int     `json:"status,omitempty"`
-	MS        float64 `json:"ms"`
-}
-
-// JourneyStep is one stage of a journey.
-type JourneyStep struct {
-	Step     string  `json:"step"`
-	Status   string  `json:"status"`
-	Provider string  `json:"provider,omitempty"`
-	Detail   string  `json:"detail,omitempty"`
-	MS       float64 `json:"ms"`
-}
-
-// JourneyEvidence is one evidence a journey received.
-type JourneyEvidence struct {
-	Provider     string `json:"provider"`
-	EvidenceType string `json:"evidenceType"`
-	MediaType    string `json:"mediaType"`
-	Bytes        int    `json:"bytes"`
-	SHA256       string `json:"sha256"`
-}
-
-// JourneyError is an error answer a journey received.
-type JourneyError struct {
-	Provider     string `json:"provider"`
-	EvidenceType string `json:"evidenceType,omitempty"`
-	Code         string `json:"code"`
-	Message      string `json:"message,omitempty"`
-	Detail       string `json:"detail,omitempty"`
-}
 
 // maxResultBody bounds a journey result read from a requester.
 const maxResultBody = 16 << 20
@@ -152,7 +95,7 @@ func (ru *run) journeyStep(ctx context.Context, s *StepSpec, rep *StepReport) {
 }
 
 // journey runs one journey on a requester node and returns its result.
-func (ru *run) journey(ctx context.Context, requesterName string, journey map[string]any) (*JourneyResult, error) {
+func (ru *run) journey(ctx context.Context, requesterName string, journey map[string]any) (*requester.Result, error) {
 	body, err := json.Marshal(journey)
 	if err != nil {
 		return nil, err
@@ -173,7 +116,7 @@ func (ru *run) journey(ctx context.Context, requesterName string, journey map[st
 	if err != nil {
 		return nil, fmt.Errorf("requester %s: reading the result: %w", requesterName, err)
 	}
-	var res JourneyResult
+	var res requester.Result
 	if err := json.Unmarshal(data, &res); err != nil || res.Outcome == "" {
 		return nil, fmt.Errorf("requester %s answered HTTP %d, not a journey result: %s", requesterName, resp.StatusCode, firstLine(strings.TrimSpace(string(data))))
 	}
@@ -199,7 +142,7 @@ func (ru *run) stats(ctx context.Context, requesterName string) (requesterStats,
 }
 
 // describeResult summarises a journey result in a few lines.
-func describeResult(res *JourneyResult) []string {
+func describeResult(res *requester.Result) []string {
 	var steps []string
 	for _, st := range res.Steps {
 		steps = append(steps, st.Step+":"+st.Status)
@@ -220,7 +163,7 @@ func describeResult(res *JourneyResult) []string {
 	return lines
 }
 
-func describePreview(p JourneyPreview) string {
+func describePreview(p requester.Preview) string {
 	line := fmt.Sprintf("preview at %s: %s, ended %s", p.Provider, orDefault(p.Decision, "no decision"), orDefault(p.Ended, "unknown"))
 	if p.Reauth {
 		line += ", re-authentication asked"
@@ -232,7 +175,7 @@ func describePreview(p JourneyPreview) string {
 }
 
 // check lists the expectations a journey result does not meet.
-func (e *Expect) check(res *JourneyResult) []string {
+func (e *Expect) check(res *requester.Result) []string {
 	if e == nil {
 		return nil
 	}
@@ -284,7 +227,7 @@ func (e *Expect) check(res *JourneyResult) []string {
 // check lists the preview expectations the journey's previews do not meet.
 // Count is checked on the whole; the other assertions hold for every
 // preview, and need at least one.
-func (e *PreviewExpect) check(previews []JourneyPreview) []string {
+func (e *PreviewExpect) check(previews []requester.Preview) []string {
 	if e == nil {
 		return nil
 	}
