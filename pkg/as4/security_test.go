@@ -21,17 +21,7 @@ import (
 
 // testPKI is one CA for the whole test binary, so that every identity of
 // security() trusts every other.
-var testPKI = sync.OnceValues(func() (*pkitest.PKI, error) {
-	key, err := pki.GenerateKey(pki.P256)
-	if err != nil {
-		return nil, err
-	}
-	ca, err := pki.NewCA(key, pki.Period{})
-	if err != nil {
-		return nil, err
-	}
-	return &pkitest.PKI{Root: ca.Certificate, RootKey: ca.Key}, nil
-})
+var testPKI = sync.OnceValues(pkitest.NewRoot)
 
 func security(t testing.TB, alg pki.Algorithm, opts ...pkitest.Option) *Security {
 	t.Helper()

@@ -48,15 +48,27 @@ func KeyUsage(ku x509.KeyUsage) Option {
 // New makes a test root CA with a fresh P-256 key.
 func New(tb testing.TB) *PKI {
 	tb.Helper()
+	p, err := NewRoot()
+	if err != nil {
+		tb.Fatalf("pkitest: %v", err)
+	}
+	return p
+}
+
+// NewRoot is New for callers without a testing.TB, such as a CA shared by
+// a whole test binary.
+func NewRoot() (*PKI, error) {
 	key, err := pki.GenerateKey(pki.P256)
 	if err != nil {
-		tb.Fatalf("pkitest: %v", err)
+		return nil, err
 	}
-	ca, err := pki.NewCA(key, pki.Period{})
+	// The root reaches five years into the past, so that tests which check
+	// signatures at a fixed date find it valid whatever day they run on.
+	ca, err := pki.NewCA(key, pki.Period{NotBefore: time.Now().AddDate(-5, 0, 0)})
 	if err != nil {
-		tb.Fatalf("pkitest: %v", err)
+		return nil, err
 	}
-	return &PKI{Root: ca.Certificate, RootKey: ca.Key}
+	return &PKI{Root: ca.Certificate, RootKey: ca.Key}, nil
 }
 
 // Identity issues a node certificate for a key of alg, signed by p.Root;
