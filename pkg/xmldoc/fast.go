@@ -225,8 +225,9 @@ func (p *fastParser) element(parent helium.MutableNode, depth int) bool {
 	if !ok {
 		return false
 	}
+	// The element's declarations leave scope when it ends; a failed parse
+	// is thrown away whole, so only the successful returns need to restore.
 	scopeMark := len(p.scopes)
-	defer func() { p.scopes = p.scopes[:scopeMark] }()
 	declared, empty, ok := p.startTag()
 	if !ok {
 		return false
@@ -236,6 +237,7 @@ func (p *fastParser) element(parent helium.MutableNode, depth int) bool {
 		return false
 	}
 	if empty {
+		p.scopes = p.scopes[:scopeMark]
 		return true
 	}
 	if bytes.HasPrefix(p.data[p.pos:], []byte("/>")) {
@@ -258,6 +260,7 @@ func (p *fastParser) element(parent helium.MutableNode, depth int) bool {
 		return false
 	}
 	p.pos++
+	p.scopes = p.scopes[:scopeMark]
 	return true
 }
 
@@ -268,19 +271,21 @@ func (p *fastParser) qname() (prefix, local string, raw []byte, ok bool) {
 	if p.pos >= len(p.data) || !isNameStartByte(p.data[p.pos]) {
 		return "", "", nil, false
 	}
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
+	data, i := p.data, p.pos
+	for i < len(data) {
+		c := data[i]
 		if c == ':' {
 			if colon >= 0 {
 				return "", "", nil, false
 			}
-			colon = p.pos
-		} else if !isNameByte(c) {
+			colon = i
+		} else if !nameByte[c] {
 			break
 		}
-		p.pos++
+		i++
 	}
-	raw = p.data[start:p.pos]
+	p.pos = i
+	raw = data[start:i]
 	if colon < 0 {
 		return "", intern(raw), raw, true
 	}
@@ -408,9 +413,7 @@ func (p *fastParser) attrValue() bool {
 	p.pos++
 	for p.pos < len(p.data) {
 		run := p.pos
-		for p.pos < len(p.data) && plainAttr[p.data[p.pos]] {
-			p.pos++
-		}
+		p.pos = scanRun(p.data, p.pos, &plainAttr)
 		p.text = append(p.text, p.data[run:p.pos]...)
 		if p.pos >= len(p.data) {
 			return false
@@ -614,12 +617,8 @@ func (p *fastParser) charData(e *helium.Element) bool {
 	decoded := false // p.text holds the run so far
 	for p.pos < len(p.data) {
 		run := p.pos
-		for p.pos < len(p.data) && plainText[p.data[p.pos]] {
-			if p.data[p.pos] == '\n' {
-				p.line++
-			}
-			p.pos++
-		}
+		p.pos = scanRun(p.data, p.pos, &plainText)
+		p.line += bytes.Count(p.data[run:p.pos], newline)
 		if decoded {
 			p.text = append(p.text, p.data[run:p.pos]...)
 		}
@@ -713,6 +712,25 @@ func isXMLRune(r rune, size int) bool {
 		return r >= 0x10000 && r <= 0x10FFFF
 	}
 }
+
+// scanRun returns where the run of bytes marked in table that starts at i
+// ends; a loop on locals, which the compiler keeps in registers.
+func scanRun(data []byte, i int, table *[256]bool) int {
+	for i < len(data) && table[data[i]] {
+		i++
+	}
+	return i
+}
+
+var newline = []byte{'\n'}
+
+// nameByte marks the ASCII bytes isNameByte accepts, for the name loop.
+var nameByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isNameByte(byte(c))
+	}
+	return t
+}()
 
 func isNameStartByte(c byte) bool {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'

@@ -1,6 +1,7 @@
 package xmldoc
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/lestrrat-go/helium"
@@ -16,14 +17,15 @@ func Text(e *helium.Element) string {
 	// Nearly every value element holds one text node: read it without
 	// gathering.
 	if c := e.FirstChild(); c != nil && c.NextSibling() == nil && c.Parent() == helium.Node(e) {
-		if isText(c) {
-			return strings.TrimSpace(string(c.Content()))
+		if raw, ok := RawText(c); ok {
+			return string(bytes.TrimSpace(raw))
 		}
 	}
 	var b strings.Builder
 	eachDescendant(e, func(n helium.Node) bool {
 		if isText(n) {
-			b.Write(n.Content())
+			raw, _ := RawText(n)
+			b.Write(raw)
 		}
 		return true
 	})
@@ -55,8 +57,8 @@ func AttrValue(a *helium.Attribute) string {
 	if c == nil {
 		return ""
 	}
-	if t, ok := c.(*helium.Text); ok && c.NextSibling() == nil {
-		return string(t.Content())
+	if raw, ok := RawText(c); ok && c.Type() == helium.TextNode && c.NextSibling() == nil {
+		return string(raw)
 	}
 	return a.Value()
 }
