@@ -43,32 +43,57 @@ func isProcessorAttr(a *helium.Attribute) bool {
 
 // needsParity reports an attribute helium admits without looking at it.
 func needsParity(a *helium.Attribute) bool {
-	return (a.URI() == xsiNS && !isProcessorAttr(a)) || a.URI() == xmlNS
+	uri := a.URI()
+	return (uri == xsiNS && !isProcessorAttr(a)) || uri == xmlNS
 }
 
 // parityElements is the cheap pre-scan: the elements carrying such an
 // attribute, in document order. Most documents have none or a few (OOTS
 // messages use xml:lang on localized strings).
 func parityElements(doc *helium.Document) []*helium.Element {
-	var out []*helium.Element
-	var visit func(n helium.Node)
-	visit = func(n helium.Node) {
-		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-			el, ok := c.(*helium.Element)
-			if !ok {
+	return appendParityElements(nil, doc)
+}
+
+// appendParityElements appends the pre-scan's elements to out. It walks
+// the tree in a loop rather than by recursion: it visits every element of
+// every document validated.
+func appendParityElements(out []*helium.Element, doc *helium.Document) []*helium.Element {
+	top := helium.Node(doc)
+	n := doc.FirstChild()
+	for n != nil {
+		if el, ok := n.(*helium.Element); ok {
+			if hasParityAttr(el) {
+				out = append(out, el)
+			}
+			if c := el.FirstChild(); c != nil {
+				n = c
 				continue
 			}
-			for a := firstAttr(el); a != nil; a = a.NextAttribute() {
-				if needsParity(a) {
-					out = append(out, el)
-					break
-				}
-			}
-			visit(el)
+		}
+		n = nextInDocument(n, top)
+	}
+	return out
+}
+
+// nextInDocument is the node after n's subtree in document order, within
+// top; nil at the end.
+func nextInDocument(n, top helium.Node) helium.Node {
+	for n != nil && n != top {
+		if next := n.NextSibling(); next != nil {
+			return next
+		}
+		n = n.Parent()
+	}
+	return nil
+}
+
+func hasParityAttr(el *helium.Element) bool {
+	for a := firstAttr(el); a != nil; a = nextAttr(a) {
+		if needsParity(a) {
+			return true
 		}
 	}
-	visit(doc)
-	return out
+	return false
 }
 
 // firstAttr returns an element's first attribute. Element.ForEachAttribute
@@ -77,6 +102,13 @@ func parityElements(doc *helium.Document) []*helium.Element {
 func firstAttr(el *helium.Element) *helium.Attribute {
 	a, _ := el.FindAttribute(anyAttribute{})
 	return a
+}
+
+// nextAttr is Attribute.NextAttribute without its reflective check for a
+// typed nil, which would end the walk here all the same.
+func nextAttr(a *helium.Attribute) *helium.Attribute {
+	next, _ := a.NextSibling().(*helium.Attribute)
+	return next
 }
 
 // anyAttribute is the predicate every attribute matches.

@@ -200,3 +200,28 @@ func TestConcurrentValidation(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// BenchmarkValidateMessages validates the example evidence request and
+// response, the documents a simulated journey validates (native engine
+// only: it is the one the journey runs).
+func BenchmarkValidateMessages(b *testing.B) {
+	ctx := context.Background()
+	s := embeddedSchema(b)
+	for _, name := range []string{"evidence-request", "evidence-response"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "examples", "messages", name+".xml"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			doc := parseDoc(b, data)
+			b.ReportAllocs()
+			start, ok := processCPU()
+			for b.Loop() {
+				if vs := s.Validate(ctx, doc); vs != nil {
+					b.Fatal(vs)
+				}
+			}
+			reportCPU(b, start, ok)
+		})
+	}
+}

@@ -21,12 +21,12 @@ type matcher struct {
 }
 
 // contentModel validates el's children against td's content model.
-func (r *nativeRun) contentModel(el *helium.Element, td *xtype) bool {
+// elementOnly content admits no text but whitespace: that is checked
+// first, in the same walk over the children.
+func (r *nativeRun) contentModel(el *helium.Element, td *xtype, elementOnly bool) bool {
 	start := len(r.kids)
-	for c := el.FirstChild(); c != nil; c = c.NextSibling() {
-		if ce, ok := c.(*helium.Element); ok {
-			r.kids = append(r.kids, ce)
-		}
+	if !r.pushKids(el, elementOnly) {
+		return false
 	}
 	// Nested calls push their own children past ours; the slice header
 	// taken here stays valid even if they reallocate the stack.
@@ -34,6 +34,30 @@ func (r *nativeRun) contentModel(el *helium.Element, td *xtype) bool {
 	ok := m.full(r.s.contentModel(td))
 	r.kids = r.kids[:start]
 	return ok
+}
+
+// pushKids pushes el's element children on the child stack; with
+// elementOnly, it rejects text other than whitespace instead. It is kept
+// out of line so that its temporaries do not enlarge the frame of the
+// recursive walk.
+//
+//go:noinline
+func (r *nativeRun) pushKids(el *helium.Element, elementOnly bool) bool {
+	start := len(r.kids)
+	for c := el.FirstChild(); c != nil; c = c.NextSibling() {
+		if ce, ok := c.(*helium.Element); ok {
+			r.kids = append(r.kids, ce)
+			continue
+		}
+		if elementOnly {
+			if text, blank := isBlankText(c); text && !blank {
+				r.kids = r.kids[:start]
+				r.reportText(el)
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // full matches the whole model and rejects a leftover child, unless the
@@ -70,7 +94,12 @@ func (m *matcher) particle(p *particle, pos int, seqHasWildcard bool) (int, bool
 }
 
 // sequence repeats the sequence body while a dry run says it matches.
+// A sequence that occurs exactly once needs no dry run: its body is
+// matched in any case, and matching it consumes what a dry run would.
 func (m *matcher) sequence(g *group, pos int) (int, bool) {
+	if g.min == 1 && g.max == 1 {
+		return m.sequenceOnce(g, pos)
+	}
 	start, ok := pos, true
 	for reps := 0; g.max == unbounded || reps < g.max; reps++ {
 		n, fits := m.trySequenceOnce(g, pos)

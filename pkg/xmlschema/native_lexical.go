@@ -18,6 +18,8 @@ import (
 // lexical space of the built-in named builtin.
 func validLexical(v, builtin string) bool {
 	switch builtin {
+	case "string", "anySimpleType":
+		return true
 	case "boolean":
 		return v == "true" || v == "false" || v == "1" || v == "0"
 	case "decimal":
@@ -39,7 +41,7 @@ func validLexical(v, builtin string) bool {
 	case "QName", "NOTATION":
 		return isQName(v)
 	}
-	if _, ok := integerBounds[builtin]; ok {
+	if isBoundedIntegerType(builtin) {
 		return isBoundedInteger(v, builtin)
 	}
 	return validLexicalRare(v, builtin)
@@ -172,6 +174,17 @@ var integerBounds = map[string][2]string{
 	"positiveInteger":    {"1", ""},
 	"nonPositiveInteger": {"", "0"},
 	"negativeInteger":    {"", "-1"},
+}
+
+// isBoundedIntegerType reports the keys of integerBounds, without hashing
+// the name: values of every type pass here.
+func isBoundedIntegerType(builtin string) bool {
+	switch builtin {
+	case "byte", "short", "int", "long", "unsignedByte", "unsignedShort", "unsignedInt", "unsignedLong",
+		"nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger":
+		return true
+	}
+	return false
 }
 
 func isBoundedInteger(s, builtin string) bool {
@@ -437,6 +450,14 @@ func isNameLike(s string, colon, token bool) bool {
 	if s == "" {
 		return false
 	}
+	if ok, ascii := asciiNameLike(s, colon, token); ascii {
+		return ok
+	}
+	return runeNameLike(s, colon, token)
+}
+
+// runeNameLike is isNameLike for any text, rune by rune.
+func runeNameLike(s string, colon, token bool) bool {
 	for i, r := range s {
 		if r == utf8.RuneError {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
@@ -455,6 +476,48 @@ func isNameLike(s string, colon, token bool) bool {
 	}
 	return true
 }
+
+// asciiNameLike is isNameLike for the usual all-ASCII name, by table;
+// ascii is false when s has other bytes, and the rune walk decides.
+func asciiNameLike(s string, colon, token bool) (ok, ascii bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return false, false
+		}
+		switch class := asciiNameClass[c]; {
+		case c == ':' && colon:
+		case i == 0 && !token:
+			if class != nameStart {
+				return false, true // the rune walk stops at the first bad one too
+			}
+		case class == notName:
+			return false, true
+		}
+	}
+	return true, true
+}
+
+// Classes of ASCII characters in names.
+const (
+	notName   = iota
+	nameStart // also a name character
+	nameChar  // not at the start of a name
+)
+
+// asciiNameClass classifies the ASCII characters as isNCNameStart and
+// isNCNameChar do.
+var asciiNameClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range rune(utf8.RuneSelf) {
+		switch {
+		case isNCNameStart(c):
+			t[c] = nameStart
+		case isNCNameChar(c):
+			t[c] = nameChar
+		}
+	}
+	return t
+}()
 
 func isNCName(s string) bool  { return isNameLike(s, false, false) }
 func isName(s string) bool    { return isNameLike(s, true, false) }

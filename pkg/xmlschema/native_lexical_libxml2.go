@@ -20,6 +20,8 @@ import (
 // see checkValue).
 func validLexicalLibxml2(raw, trimmed, builtin string) bool {
 	switch builtin {
+	case "string", "anySimpleType":
+		return true
 	case "float", "double":
 		return libxml2Float(raw)
 	case "decimal":
@@ -44,7 +46,7 @@ func validLexicalLibxml2(raw, trimmed, builtin string) bool {
 	case "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger":
 		return libxml2Integer(trimmed, builtin)
 	}
-	if _, bounded := integerBounds[builtin]; bounded {
+	if isBoundedIntegerType(builtin) {
 		return libxml2Integer(raw, builtin) // long, int, ..., unsignedByte
 	}
 	return validLexical(trimmed, builtin)

@@ -139,3 +139,28 @@ func lexicalDocs(values []string) (docs, labels []string) {
 	}
 	return docs, labels
 }
+
+// TestASCIINameFastPath compares the table-driven check of ASCII names
+// with the rune walk, on every string of up to two ASCII characters and on
+// longer ones built from name-like characters.
+func TestASCIINameFastPath(t *testing.T) {
+	var cases []string
+	for a := range 128 {
+		cases = append(cases, string(rune(a)))
+		for b := range 128 {
+			cases = append(cases, string([]rune{rune(a), rune(b)}))
+		}
+	}
+	cases = append(cases, "rim:StringValueType", "a:b:c", ":a", "a:", "-x", "x-1.2_b", "1abc", "é", "aé", "a b")
+	for _, s := range cases {
+		for _, mode := range [][2]bool{{false, false}, {true, false}, {true, true}} {
+			got, ascii := asciiNameLike(s, mode[0], mode[1])
+			if !ascii {
+				continue
+			}
+			if want := runeNameLike(s, mode[0], mode[1]); got != want {
+				t.Errorf("asciiNameLike(%q, colon=%v, token=%v) = %v, want %v", s, mode[0], mode[1], got, want)
+			}
+		}
+	}
+}

@@ -19,6 +19,9 @@ func (r *nativeRun) violations() []Violation {
 	}
 	out := make([]Violation, 0, len(r.errs))
 	for _, e := range r.errs {
+		// A message may quote a borrowed value (borrowString); make sure
+		// no part of it shares the document's memory.
+		e.msg = strings.Clone(e.msg)
 		out = append(out, r.s.describe(e))
 	}
 	return out
@@ -250,13 +253,18 @@ func (r *nativeRun) recordID(u idUse, v string, ids map[string]bool) {
 // xml:* attributes when the root is declared, exactly as Schema.Validate
 // does on the helium route: a document with such attributes gets its
 // violations sorted by line, one without keeps the order they were found.
-func (s *nativeSchema) withParity(doc *helium.Document, out []Violation, rootDeclared bool) []Violation {
-	flagged := parityElements(doc)
+func (r *nativeRun) withParity(doc *helium.Document, out []Violation, rootDeclared bool) []Violation {
+	s := r.s
+	r.flagged = appendParityElements(r.flagged[:0], doc)
+	flagged := r.flagged
 	if len(flagged) == 0 {
 		return out
 	}
 	if rootDeclared {
-		pr := &nativeResolver{s: s, memo: map[*helium.Element]nresolved{}}
+		if r.memo == nil {
+			r.memo = map[*helium.Element]nresolved{}
+		}
+		pr := &nativeResolver{s: s, memo: r.memo}
 		for _, el := range flagged {
 			if td, assessed := pr.governing(el); assessed && td != nil {
 				out = append(out, s.parityViolations(el, td)...)
@@ -277,7 +285,7 @@ func (s *nativeSchema) parityViolations(el *helium.Element, td *xtype) []Violati
 	add := func(msg string) {
 		out = append(out, Violation{Line: el.Line(), Message: msg, Path: elementPath(el, s.names)})
 	}
-	for a := firstAttr(el); a != nil; a = a.NextAttribute() {
+	for a := firstAttr(el); a != nil; a = nextAttr(a) {
 		if !needsParity(a) {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/lestrrat-go/helium"
@@ -19,12 +20,32 @@ import (
 
 const msgAbstractType = "The type definition is abstract."
 
-// nativeRun is the state of one validation call.
+// nativeRun is the state of one validation call. Runs are recycled
+// (runPool): their slices and map keep their storage from one call to the
+// next.
 type nativeRun struct {
 	s    *nativeSchema
 	errs []rawError
 	kids []*helium.Element // child lists of the elements being matched, as a stack
 	ids  []idUse
+
+	flagged []*helium.Element // elements the parity pass checks (withParity)
+	memo    map[*helium.Element]nresolved
+}
+
+// runPool recycles validation runs, so that a run does not grow its child
+// stack and ID list from nothing each time.
+var runPool = sync.Pool{New: func() any { return new(nativeRun) }}
+
+// release empties r, dropping every reference into the document (and the
+// borrowed values noted for the ID check), and returns it to the pool.
+func (r *nativeRun) release() {
+	clear(r.kids[:cap(r.kids)])
+	clear(r.ids[:cap(r.ids)])
+	clear(r.flagged[:cap(r.flagged)])
+	clear(r.memo)
+	*r = nativeRun{kids: r.kids[:0], ids: r.ids[:0], flagged: r.flagged[:0], memo: r.memo}
+	runPool.Put(r)
 }
 
 // rawError is one diagnostic before it is rephrased (messages.go).
@@ -47,23 +68,33 @@ type idUse struct {
 // validate checks a document that has a root element. It runs in a few
 // microseconds per element and does not look at ctx.
 func (s *nativeSchema) validate(_ context.Context, doc *helium.Document) []Violation {
-	r := &nativeRun{s: s}
+	r := runPool.Get().(*nativeRun)
+	defer r.release()
+	r.s = s
 	root := doc.DocumentElement()
 	declared := r.root(root)
 	r.checkIDs()
-	return s.withParity(doc, r.violations(), declared)
+	return r.withParity(doc, r.violations(), declared)
 }
 
+// The report methods are kept out of line: errors are rare, and inlined
+// they would enlarge the frames of the recursive walk, whose stack then
+// grows sooner.
+
+//go:noinline
 func (r *nativeRun) report(el *helium.Element, msg string) {
 	r.errs = append(r.errs, rawError{el: el, msg: msg})
 }
 
+//go:noinline
 func (r *nativeRun) reportAttr(el *helium.Element, a *helium.Attribute, msg string, t *xtype) {
 	r.errs = append(r.errs, rawError{el: el, attr: clarkOfAttr(a), msg: msg, attrType: t})
 }
 
 // reportExpect reports a content model error that messages complete with
 // what t's content model expects.
+//
+//go:noinline
 func (r *nativeRun) reportExpect(el *helium.Element, msg string, t *xtype) {
 	r.errs = append(r.errs, rawError{el: el, msg: msg, expect: t})
 }
@@ -158,20 +189,20 @@ func (r *nativeRun) elementContent(el *helium.Element, decl *elemDecl, td *xtype
 	case contentEmpty:
 		return r.emptyContent(el, td, false)
 	case contentElements:
-		if !r.noText(el) {
+		if td.model == nil && !r.noText(el) {
 			return false
 		}
 	}
 	if td.model == nil {
 		return r.emptyContent(el, td, td.content == contentMixed)
 	}
-	return r.contentModel(el, td)
+	return r.contentModel(el, td, td.content == contentElements)
 }
 
 // ----- xsi:type and xsi:nil -------------------------------------------------------
 
 func xsiAttr(el *helium.Element, local string) *helium.Attribute {
-	for a := firstAttr(el); a != nil; a = a.NextAttribute() {
+	for a := firstAttr(el); a != nil; a = nextAttr(a) {
 		if a.LocalName() == local && a.URI() == xsiNS {
 			return a
 		}
@@ -215,7 +246,10 @@ func (s *nativeSchema) xsiTypeValue(raw string) (v string, skip bool) {
 // undeclaredType resolves the xsi:type of an element no declaration
 // governs (under a lax or strict wildcard). libxml2 assesses such an
 // element against its xsi:type and rejects one that names no type; helium
-// then ignores the attribute. ok is false after an error.
+// then ignores the attribute. ok is false after an error. Kept out of
+// line, like the reports: its callers recurse.
+//
+//go:noinline
 func (r *nativeRun) undeclaredType(el *helium.Element) (td *xtype, ok bool) {
 	a := xsiAttr(el, "type")
 	if a == nil {
@@ -330,8 +364,8 @@ func (r *nativeRun) nilled(el *helium.Element, decl *elemDecl, td *xtype) bool {
 			ce := c.(*helium.Element)
 			r.report(ce, "This element is not expected, because the element '"+clarkOf(el)+"' is nilled.")
 			return false
-		case helium.TextNode, helium.CDATASectionNode:
-			if !allSpace(c.Content()) {
+		default:
+			if text, blank := isBlankText(c); text && !blank {
 				r.report(el, "Character content is not allowed, because the element is nilled.")
 				return false
 			}
@@ -359,8 +393,8 @@ func (r *nativeRun) emptyContent(el *helium.Element, td *xtype, textOK bool) boo
 		case helium.ElementNode:
 			r.reportExpect(c.(*helium.Element), msgNotExpected, td)
 			return false
-		case helium.TextNode, helium.CDATASectionNode:
-			if !textOK && !allSpace(c.Content()) {
+		default:
+			if text, blank := isBlankText(c); text && !textOK && !blank {
 				r.report(el, "Character content is not allowed, because the type definition is simple.")
 				return false
 			}
@@ -369,15 +403,20 @@ func (r *nativeRun) emptyContent(el *helium.Element, td *xtype, textOK bool) boo
 	return true
 }
 
-// noText rejects text other than whitespace in element-only content.
+// noText rejects text other than whitespace in element-only content
+// (contentModel checks it for a type with a content model).
 func (r *nativeRun) noText(el *helium.Element) bool {
 	for c := el.FirstChild(); c != nil; c = c.NextSibling() {
-		if t := c.Type(); (t == helium.TextNode || t == helium.CDATASectionNode) && !allSpace(c.Content()) {
-			r.report(el, "Character content other than whitespace is not allowed because the content type is 'element-only'.")
+		if text, blank := isBlankText(c); text && !blank {
+			r.reportText(el)
 			return false
 		}
 	}
 	return true
+}
+
+func (r *nativeRun) reportText(el *helium.Element) {
+	r.report(el, "Character content other than whitespace is not allowed because the content type is 'element-only'.")
 }
 
 // simpleContent checks text content (of a simple type, or of a complex
@@ -407,52 +446,58 @@ func (r *nativeRun) simpleContent(el *helium.Element, decl *elemDecl, td *xtype)
 }
 
 // textContent concatenates the text children; hasChild reports a child
-// element. One text node, the usual case, is converted without a copy
-// being built first.
+// element. One text node, the usual case, is read in place: the value is
+// borrowed (see borrowString).
 func textContent(el *helium.Element) (string, bool) {
 	var first []byte
 	var buf []byte
 	n := 0
 	for c := el.FirstChild(); c != nil; c = c.NextSibling() {
-		switch c.Type() {
-		case helium.ElementNode:
+		if _, isElem := c.(*helium.Element); isElem {
 			return "", true
-		case helium.TextNode, helium.CDATASectionNode:
-			if n == 0 {
-				first = c.Content()
-			} else {
-				if n == 1 {
-					buf = append(buf, first...)
-				}
-				buf = append(buf, c.Content()...)
-			}
-			n++
 		}
+		b, isText := nodeText(c)
+		if !isText {
+			continue
+		}
+		if n == 0 {
+			first = b
+		} else {
+			if n == 1 {
+				buf = append(buf, first...)
+			}
+			buf = append(buf, b...)
+		}
+		n++
 	}
 	if n > 1 {
-		return ownedString(buf), false
+		return borrowString(buf), false
 	}
-	return ownedString(first), false
+	return borrowString(first), false
 }
 
-// attrValue returns an attribute's value. Attribute.Value copies the whole
-// node to the heap and gathers its children through two maps; a value is
-// nearly always a single text node, read here with one copy.
+// attrValue returns an attribute's value, borrowed (see borrowString).
+// Attribute.Value copies the whole node to the heap and gathers its
+// children through two maps; a value is nearly always a single text node,
+// read here in place.
 func attrValue(a *helium.Attribute) string {
 	c := a.FirstChild()
 	if c == nil {
 		return ""
 	}
-	if t, ok := c.(*helium.Text); ok && c.NextSibling() == nil {
-		return ownedString(t.Content())
+	if b, ok := nodeText(c); ok && c.NextSibling() == nil {
+		return borrowString(b)
 	}
 	return a.Value()
 }
 
-// ownedString turns bytes nobody else holds into a string without a second
-// copy. helium's Content methods return such fresh copies; the callers here
-// never write to them.
-func ownedString(b []byte) string {
+// borrowString views b as a string without copying it. b may be the
+// document's own storage (nodeText), so such a string is only used during
+// the validation call: it is checked, compared, and copied into messages
+// (by concatenation or fmt), never kept. The values noted for the ID check
+// are dropped when the call ends, and violations copies every raw message,
+// so no string leaving the call can share the document's memory.
+func borrowString(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
@@ -491,7 +536,7 @@ func findUse(td *xtype, a *helium.Attribute) (*attrUse, bool) {
 // the required ones.
 func (r *nativeRun) attributes(el *helium.Element, td *xtype) bool {
 	ok := true
-	for a := firstAttr(el); a != nil; a = a.NextAttribute() {
+	for a := firstAttr(el); a != nil; a = nextAttr(a) {
 		if !r.attribute(el, td, a) {
 			ok = false
 		}
@@ -506,7 +551,7 @@ func (r *nativeRun) attributes(el *helium.Element, td *xtype) bool {
 }
 
 func hasAttr(el *helium.Element, q qname) bool {
-	for a := firstAttr(el); a != nil; a = a.NextAttribute() {
+	for a := firstAttr(el); a != nil; a = nextAttr(a) {
 		if a.LocalName() == q.local && a.URI() == q.ns && q.ns != xsiNS {
 			return true
 		}
@@ -573,9 +618,17 @@ func (r *nativeRun) wildcardAttr(el *helium.Element, a *helium.Attribute, wc *wi
 
 // ----- lax and strict wildcards --------------------------------------------------
 
+// globalElement is the global declaration of el's name. Out of line: the
+// map look-up's temporaries would enlarge the frames of the recursive walk.
+//
+//go:noinline
+func (s *nativeSchema) globalElement(el *helium.Element) *elemDecl {
+	return s.elements[qname{el.URI(), el.LocalName()}]
+}
+
 // wildcardChild assesses an element a lax or strict wildcard admitted.
 func (r *nativeRun) wildcardChild(wc *wildcard, el *helium.Element) bool {
-	decl := r.s.elements[qname{el.URI(), el.LocalName()}]
+	decl := r.s.globalElement(el)
 	if decl != nil {
 		return r.declared(el, decl)
 	}
@@ -612,7 +665,7 @@ func (r *nativeRun) assessLax(el *helium.Element) bool {
 		if !isElem {
 			continue
 		}
-		decl := r.s.elements[qname{ce.URI(), ce.LocalName()}]
+		decl := r.s.globalElement(ce)
 		var good bool
 		if decl == nil {
 			good = r.assessLax(ce)

@@ -190,17 +190,19 @@ func isAnyType(td *xsd.TypeDef) bool {
 
 // xsiTypeName resolves the QName of el's xsi:type attribute; ok is false when
 // there is none or its prefix is not declared.
+// local is borrowed from the document (attrValue): callers look it up and
+// do not keep it.
 func xsiTypeName(el *helium.Element) (uri, local string, ok bool) {
-	val, present := el.GetAttributeNS("type", xsiNS)
-	if !present {
+	a := xsiAttr(el, "type")
+	if a == nil {
 		return "", "", false
 	}
-	prefix, local, found := strings.Cut(strings.TrimSpace(val), ":")
+	prefix, local, found := strings.Cut(strings.TrimSpace(attrValue(a)), ":")
 	if !found {
 		prefix, local = "", prefix
 	}
-	if ns := helium.LookupNSByPrefix(el, prefix); ns != nil {
-		return ns.URI(), local, true
+	if uri, bound := lookupPrefix(el, prefix); bound {
+		return uri, local, true
 	}
 	return "", local, prefix == ""
 }
