@@ -20,8 +20,7 @@ type Compiled struct {
 	// native is false when the schema is compiled for XPath only (tests
 	// compare the two engines).
 	native bool
-	names  nameTable // names used by native contexts and tests
-	slots  int       // distinct context branches, see matchBranch.slot
+	slots  int // distinct context branches, see matchBranch.slot
 	base   xpath3.Evaluator
 	runs   sync.Pool // *run, reused by successive validations
 }
@@ -225,7 +224,7 @@ func (c *Compiled) compileRule(r Rule, slots map[string]int) (compiledRule, erro
 		}
 		if c.native {
 			if mb.m = (ncompiler{c}).compileMatcher(strings.TrimSpace(branch)); mb.m != nil {
-				mb.m.anchor(&c.names)
+				mb.m.anchor()
 			}
 		}
 		slot, ok := slots[mb.key]

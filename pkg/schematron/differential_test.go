@@ -99,6 +99,48 @@ func corpusDoc(t *testing.T, docs map[string]*helium.Document, spec, file string
 	return d
 }
 
+// TestBatchAgreesOnCorpus validates every document of the shared corpus
+// with its official rule set and embedded pack, one by one and then in one
+// Batch, and requires identical results.
+func TestBatchAgreesOnCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus differential in -short mode")
+	}
+	spec, rows := conformance.LoadOrSkip(t)
+	codes := codelist.NewSet(schemas.Codelists, "codelists")
+	compiled := map[string][]*schematron.Compiled{}
+	docs := map[string]*helium.Document{}
+	compared := 0
+	for _, row := range rows {
+		if row.Status != "ok" {
+			continue
+		}
+		name := strings.TrimSuffix(row.Schematron, ".sch")
+		sets, ok := compiled[name]
+		if !ok {
+			for _, s := range ruleSets(t, spec, name, codes) {
+				c, err := schematron.Compile(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sets = append(sets, c)
+			}
+			compiled[name] = sets
+		}
+		doc := corpusDoc(t, docs, spec, row.File)
+		batch := schematron.NewBatch(doc)
+		for _, c := range sets {
+			want := describe(c.Validate(context.Background(), doc))
+			if got := describe(batch.Validate(context.Background(), c)); got != want {
+				t.Errorf("%s on %s:\nbatch:\n%s\nalone:\n%s", name, row.File, got, want)
+			}
+			compared++
+		}
+		batch.Close()
+	}
+	t.Logf("%d validations compared", compared)
+}
+
 func describe(res []schematron.Result, err error) string {
 	var b strings.Builder
 	if err != nil {

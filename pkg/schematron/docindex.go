@@ -1,21 +1,29 @@
 package schematron
 
 import (
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/lestrrat-go/helium"
+
+	"github.com/oots-tools/oots/pkg/xmldoc"
 )
 
-// docIndex is a compact copy of the element and attribute structure of the
-// document being validated, built in one traversal per run. Native rule
-// contexts and tests navigate it by ordinal instead of walking helium nodes
-// through interface calls, compare interned names instead of strings, and
-// reach every candidate node of a rule context through a per-name list.
+// docIndex is a compact copy of the element and attribute structure of a
+// document, built in one traversal. Native rule contexts and tests navigate
+// it by ordinal instead of walking helium nodes through interface calls,
+// compare interned names instead of strings, and reach every candidate node
+// of a rule context through a per-name list. Names are interned for every
+// schema of the process alike (see names), so one index serves any number
+// of schemas validating the same document (see Batch).
 //
 // Nodes are stored in XPath document order: an element, then its attributes,
 // then its descendants. The helium node is kept for everything that reports
 // (line, location, messages) and for the XPath fallback.
 type docIndex struct {
+	doc   *helium.Document
+	names *probeTable // the names the index was built with
 	nodes []xnode
 	// node and sv parallel nodes: the helium node, and the string value
 	// cached once computed. Keeping the pointers out of xnode spares the
@@ -23,15 +31,22 @@ type docIndex struct {
 	// structure the run navigates most.
 	node []helium.Node
 	sv   []string
-	// text holds the bytes of the string values computed in a run: each is
-	// a substring of the builder's contents, which a builder never rewrites,
-	// so a value costs helium's copy of the text and no string of its own.
-	text strings.Builder
-	// byName lists, per interned name, the ordinals of the nodes of that
-	// name in document order (elements and attributes alike).
-	byName   [][]int32
-	allElems []int32 // every element, when a context ends in *
-	allAttrs []int32 // every attribute, when a context ends in @*
+	// text holds the bytes of the string values computed: each is a
+	// substring of the builder's contents, which a builder never rewrites,
+	// so a value costs no allocation of its own. The builder is dropped
+	// when the index is released (the strings stay valid); textSize, the
+	// length it reached, sizes the next one at once.
+	text     strings.Builder
+	textSize int
+	// byName lists, per anchor name (see probeTable), the ordinals of the
+	// nodes of that name in document order (elements and attributes
+	// alike); named holds the names that have a list, to reset them.
+	byName [][]int32
+	named  []int32
+	// allElems and allAttrs list every element and every attribute, for
+	// contexts that end in * or @*; built on first use.
+	allElems, allAttrs []int32
+	hasAll             bool
 	// top holds the children of the document node that XPath sees: the
 	// document element, comments and processing instructions.
 	top []helium.Node
@@ -39,30 +54,17 @@ type docIndex struct {
 	// not model (an entity reference, say); the run then uses XPath only.
 	exotic bool
 	byNode map[helium.Node]int32 // built on demand, see ordinal
-	// names remembers recent name lookups: a document repeats a few names
-	// many times, and the parser shares their strings, so comparing with a
-	// cached entry is cheaper than hashing the name again.
-	names [64]cachedName
 }
 
-type cachedName struct {
-	uri, local string
-	id         int32
-}
+// indexes pools document indexes, so the storage of one validation serves
+// the next.
+var indexes = sync.Pool{New: func() any { return new(docIndex) }}
 
-// name interns a node's name through the cache.
-func (d *docIndex) name(c *Compiled, uri, local string) int32 {
-	h := len(local)
-	if h > 0 {
-		h = h*31 + int(local[0])*7 + int(local[h-1])
-	}
-	e := &d.names[h&(len(d.names)-1)]
-	if e.local == local && e.uri == uri && e.local != "" {
-		return e.id
-	}
-	id := c.names.lookup(uri, local)
-	*e = cachedName{uri: uri, local: local, id: id}
-	return id
+// newIndex indexes doc with the names interned so far.
+func newIndex(doc *helium.Document) *docIndex {
+	d := indexes.Get().(*docIndex)
+	d.build(doc)
+	return d
 }
 
 // xnode is an element or attribute of the document index.
@@ -78,27 +80,26 @@ type xnode struct {
 	svState uint8
 }
 
-// build indexes doc for the names of c, reusing the index's storage.
-func (d *docIndex) build(c *Compiled, doc *helium.Document) {
+// build indexes doc, reusing the index's storage.
+func (d *docIndex) build(doc *helium.Document) {
+	d.doc, d.names = doc, names.snapshot()
 	d.nodes = d.nodes[:0]
 	d.node = d.node[:0]
 	d.top = d.top[:0]
-	d.allElems = d.allElems[:0]
-	d.allAttrs = d.allAttrs[:0]
-	d.exotic = false
+	d.exotic, d.hasAll = false, false
 	clear(d.byNode)
-	if cap(d.byName) < len(c.names.anchors) {
-		d.byName = make([][]int32, len(c.names.anchors))
+	if n := int(d.names.count); len(d.byName) < n {
+		d.byName = slices.Grow(d.byName, n-len(d.byName))[:n]
 	}
-	d.byName = d.byName[:len(c.names.anchors)]
-	for i := range d.byName {
-		d.byName[i] = d.byName[i][:0]
+	for _, id := range d.named {
+		d.byName[id] = d.byName[id][:0]
 	}
+	d.named = d.named[:0]
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		switch v := n.(type) {
 		case *helium.Element:
 			d.top = append(d.top, n)
-			d.addElement(c, v, -1)
+			d.addElement(v, -1)
 		case *helium.Comment, *helium.ProcessingInstruction:
 			d.top = append(d.top, n)
 		}
@@ -109,27 +110,36 @@ func (d *docIndex) build(c *Compiled, doc *helium.Document) {
 	d.sv = d.sv[:len(d.nodes)]
 }
 
-// release drops the references to the document so a pooled index does not
-// keep it alive.
+// current reports whether the index still serves a run over doc: built
+// for it, with every name interned since (a schema compiled after the
+// index was built may name nodes the index left unnamed).
+func (d *docIndex) current(doc *helium.Document) bool {
+	return d.doc == doc && d.names == names.snapshot()
+}
+
+// release drops the references to the document and returns the index to
+// the pool.
 func (d *docIndex) release() {
+	d.textSize = d.text.Len()
 	d.text.Reset()
-	clear(d.names[:])
+	d.doc = nil
 	clear(d.node)
 	clear(d.sv)
 	clear(d.top)
 	clear(d.byNode)
+	indexes.Put(d)
 }
 
-func (d *docIndex) addElement(c *Compiled, el *helium.Element, parent int32) int32 {
+func (d *docIndex) addElement(el *helium.Element, parent int32) int32 {
 	ord := int32(len(d.nodes))
-	d.nodes = append(d.nodes, xnode{parent: parent, child: -1, next: -1, name: d.name(c, el.URI(), el.LocalName())})
+	d.nodes = append(d.nodes, xnode{parent: parent, child: -1, next: -1, name: d.names.lookup(el.URI(), el.LocalName())})
 	d.node = append(d.node, el)
-	d.indexNode(c, ord, false)
+	d.indexName(ord)
 	el.ForEachAttribute(func(a *helium.Attribute) bool {
 		ao := int32(len(d.nodes))
-		d.nodes = append(d.nodes, xnode{parent: ord, child: -1, next: -1, attr: true, name: d.name(c, a.URI(), attrLocalName(a))})
+		d.nodes = append(d.nodes, xnode{parent: ord, child: -1, next: -1, attr: true, name: d.names.lookup(a.URI(), attrLocalName(a))})
 		d.node = append(d.node, a)
-		d.indexNode(c, ao, true)
+		d.indexName(ao)
 		return true
 	})
 	d.nodes[ord].nattr = int32(len(d.nodes)) - ord - 1
@@ -139,7 +149,7 @@ func (d *docIndex) addElement(c *Compiled, el *helium.Element, parent int32) int
 	for ch := el.FirstChild(); ch != nil; {
 		switch v := ch.(type) {
 		case *helium.Element:
-			co := d.addElement(c, v, ord)
+			co := d.addElement(v, ord)
 			if last < 0 {
 				d.nodes[ord].child = co
 			} else {
@@ -163,15 +173,49 @@ func (d *docIndex) addElement(c *Compiled, el *helium.Element, parent int32) int
 	return ord
 }
 
-func (d *docIndex) indexNode(c *Compiled, ord int32, attr bool) {
-	if id := d.nodes[ord].name; id >= 0 && c.names.anchors[id] {
-		d.byName[id] = append(d.byName[id], ord)
+// indexName adds a node to the list of its name, when a schema uses it.
+func (d *docIndex) indexName(ord int32) {
+	id := d.nodes[ord].name
+	if id < 0 || !d.names.anchor[id] {
+		return
 	}
-	switch {
-	case attr && c.names.allAttrs:
-		d.allAttrs = append(d.allAttrs, ord)
-	case !attr && c.names.allElems:
-		d.allElems = append(d.allElems, ord)
+	if len(d.byName[id]) == 0 {
+		d.named = append(d.named, id)
+	}
+	d.byName[id] = append(d.byName[id], ord)
+}
+
+// withName lists the nodes of an interned name in document order.
+func (d *docIndex) withName(id int32) []int32 {
+	if int(id) >= len(d.byName) {
+		return nil
+	}
+	return d.byName[id]
+}
+
+// elements and attributes list every element and every attribute.
+func (d *docIndex) elements() []int32 {
+	d.listAll()
+	return d.allElems
+}
+
+func (d *docIndex) attributes() []int32 {
+	d.listAll()
+	return d.allAttrs
+}
+
+func (d *docIndex) listAll() {
+	if d.hasAll {
+		return
+	}
+	d.hasAll = true
+	d.allElems, d.allAttrs = d.allElems[:0], d.allAttrs[:0]
+	for i := range d.nodes {
+		if d.nodes[i].attr {
+			d.allAttrs = append(d.allAttrs, int32(i))
+		} else {
+			d.allElems = append(d.allElems, int32(i))
+		}
 	}
 }
 
@@ -231,13 +275,17 @@ func (d *docIndex) textOf(n helium.Node) (string, bool) {
 	if first == nil {
 		return "", true
 	}
+	if d.text.Cap() == 0 {
+		d.text.Grow(max(d.textSize, 256))
+	}
 	start := d.text.Len()
 	switch v := n.(type) {
 	case *helium.Attribute:
-		if first.NextSibling() != nil || first.Type() != helium.TextNode {
+		raw, isText := xmldoc.RawText(first)
+		if first.NextSibling() != nil || first.Type() != helium.TextNode || !isText {
 			return v.Value(), true
 		}
-		d.text.Write(first.Content())
+		d.text.Write(raw)
 	case *helium.Element:
 		if !appendText(&d.text, v) {
 			return "", false
@@ -257,8 +305,8 @@ func nodeString(n helium.Node) (string, bool) {
 		if first == nil {
 			return "", true
 		}
-		if first.NextSibling() == nil && first.Type() == helium.TextNode {
-			return string(first.Content()), true
+		if raw, isText := xmldoc.RawText(first); isText && first.NextSibling() == nil && first.Type() == helium.TextNode {
+			return string(raw), true
 		}
 		return v.Value(), true
 	case *helium.Element:
@@ -266,8 +314,8 @@ func nodeString(n helium.Node) (string, bool) {
 		if first == nil {
 			return "", true
 		}
-		if first.NextSibling() == nil && isText(first) {
-			return string(first.Content()), true
+		if raw, isText := xmldoc.RawText(first); isText && first.NextSibling() == nil {
+			return string(raw), true
 		}
 		var b strings.Builder
 		ok := appendText(&b, v)
@@ -284,7 +332,8 @@ func appendText(b *strings.Builder, n helium.Node) bool {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		switch c.(type) {
 		case *helium.Text, *helium.CDATASection:
-			b.Write(c.Content())
+			raw, _ := xmldoc.RawText(c)
+			b.Write(raw)
 		case *helium.Element:
 			if !appendText(b, c) {
 				return false
@@ -324,45 +373,4 @@ func namespaceURI(n helium.Node) string {
 		return u.URI()
 	}
 	return ""
-}
-
-// nameTable interns the expanded names that native contexts and tests use,
-// so the index can store a number per node and steps compare numbers. It is
-// built at compile time and read-only afterwards.
-type nameTable struct {
-	byLocal map[string][]nameEntry
-	// anchors marks the names that end a native rule context: only those
-	// get a per-name node list.
-	anchors  []bool
-	allElems bool
-	allAttrs bool
-}
-
-type nameEntry struct {
-	uri string
-	id  int32
-}
-
-func (t *nameTable) intern(uri, local string) int32 {
-	if id := t.lookup(uri, local); id >= 0 {
-		return id
-	}
-	if t.byLocal == nil {
-		t.byLocal = map[string][]nameEntry{}
-	}
-	id := int32(len(t.anchors))
-	t.byLocal[local] = append(t.byLocal[local], nameEntry{uri: uri, id: id})
-	t.anchors = append(t.anchors, false)
-	return id
-}
-
-// lookup keys on the local name first: hashing a short local name is cheaper
-// than hashing a namespace URI for every node of the document.
-func (t *nameTable) lookup(uri, local string) int32 {
-	for _, e := range t.byLocal[local] {
-		if e.uri == uri {
-			return e.id
-		}
-	}
-	return -1
 }

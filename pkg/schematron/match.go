@@ -124,20 +124,13 @@ func (nc ncompiler) matchStep(s xpath3.Step, last bool) (mstep, bool) {
 	return ms, true
 }
 
-// anchor marks the name table so the document index lists the candidates of
-// this matcher.
-func (m *matcher) anchor(t *nameTable) {
+// anchor marks the name the candidates of this matcher are listed under.
+func (m *matcher) anchor() {
 	if m.top || m.rootOnly() {
 		return
 	}
-	last := m.steps[len(m.steps)-1]
-	switch {
-	case last.name >= 0:
-		t.anchors[last.name] = true
-	case last.attr:
-		t.allAttrs = true
-	default:
-		t.allElems = true
+	if last := m.steps[len(m.steps)-1]; last.name >= 0 {
+		names.markAnchor(last.name)
 	}
 }
 
@@ -161,11 +154,11 @@ func (m *matcher) candidates(d *docIndex) []int32 {
 	last := m.steps[len(m.steps)-1]
 	switch {
 	case last.name >= 0:
-		return d.byName[last.name]
+		return d.withName(last.name)
 	case last.attr:
-		return d.allAttrs
+		return d.attributes()
 	}
-	return d.allElems
+	return d.elements()
 }
 
 // match reports whether node ord matches; ok is false when a predicate needs

@@ -139,7 +139,7 @@ func TestEntityReferencesUseXPath(t *testing.T) {
 		{ID: "C", Test: "count(item) = 1 and @code = 'A'"},
 	}}}}}}
 	native, _ := Compile(s)
-	r := native.newRun(context.Background(), doc)
+	r := native.newRun(context.Background(), doc, nil)
 	exotic := r.doc.exotic
 	native.releaseRun(r)
 	if !exotic {

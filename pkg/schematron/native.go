@@ -480,7 +480,7 @@ func (nc ncompiler) descPath(in []xpath3.Step) (nexpr, bool) {
 			return nil, false
 		}
 	}
-	nc.c.names.anchors[first.name] = true
+	names.markAnchor(first.name)
 	return p, true
 }
 
@@ -557,7 +557,7 @@ func (nc ncompiler) nameTest(t xpath3.NameTest, attr bool) (int32, bool) {
 	if !ok {
 		return 0, false
 	}
-	return nc.c.names.intern(uri, t.Local), true
+	return names.intern(uri, t.Local), true
 }
 
 // predicates compiles step predicates. A predicate whose value is a number

@@ -399,7 +399,7 @@ type attrEquals struct {
 
 func (attrEquals) kind() kind { return kBool }
 func (a attrEquals) evalBool(r *run, ctx int32) (bool, bool) {
-	d := &r.doc
+	d := r.doc
 	x := &d.nodes[ctx]
 	if x.attr {
 		return false, true

@@ -85,7 +85,7 @@ func (p descPath) appendSeq(r *run, _ int32, limit int) bool {
 	if limit > 0 && len(p.rest) == 0 {
 		stop = start + limit
 	}
-	for _, o := range r.doc.byName[p.first.name] {
+	for _, o := range r.doc.withName(p.first.name) {
 		if stop > 0 && len(r.items) >= stop {
 			break
 		}
@@ -100,7 +100,7 @@ func (p descPath) appendSeq(r *run, _ int32, limit int) bool {
 // appendFrom appends the nodes the step selects from node n, stopping when
 // r.items reaches stop (when stop > 0).
 func (s *step) appendFrom(r *run, n int32, stop int) bool {
-	d := &r.doc
+	d := r.doc
 	x := &d.nodes[n]
 	switch s.axis {
 	case axisAttr:

@@ -148,9 +148,9 @@ func compareWithXPath(t *testing.T, binding string, doc *helium.Document, expr s
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := c.newRun(context.Background(), doc)
+	r := c.newRun(context.Background(), doc, nil)
 	defer c.releaseRun(r)
-	rx := x.newRun(context.Background(), doc)
+	rx := x.newRun(context.Background(), doc, nil)
 	defer x.releaseRun(rx)
 	if err := r.bind(c.lets, doc, -1); err != nil {
 		t.Fatal(err)
@@ -241,13 +241,13 @@ func TestNativeDeclines(t *testing.T) {
 			t.Fatalf("%s is not native", expr)
 		}
 	}
-	c.names.intern("urn:q", "Slot")
-	r := c.newRun(context.Background(), doc)
+	names.intern("urn:q", "Slot")
+	r := c.newRun(context.Background(), doc, nil)
 	defer c.releaseRun(r)
 	if err := r.bind(c.lets, doc, -1); err != nil {
 		t.Fatal(err)
 	}
-	slot := r.doc.byNameFor(t, c, "urn:q", "Slot", 1) // the slot with two values
+	slot := r.doc.byNameFor(t, "urn:q", "Slot", 1) // the slot with two values
 	for i, e := range compiled {
 		if v, ok := e.evalBool(r, slot); ok {
 			t.Errorf("%s: decided %v natively, want XPath to decide", exprs[i], v)
@@ -256,9 +256,9 @@ func TestNativeDeclines(t *testing.T) {
 }
 
 // byNameFor finds the i-th indexed element with that name.
-func (d *docIndex) byNameFor(t *testing.T, c *Compiled, uri, local string, i int) int32 {
+func (d *docIndex) byNameFor(t *testing.T, uri, local string, i int) int32 {
 	t.Helper()
-	id := c.names.lookup(uri, local)
+	id := names.snapshot().lookup(uri, local)
 	if id < 0 {
 		t.Fatalf("{%s}%s is not interned", uri, local)
 	}

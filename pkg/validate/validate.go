@@ -214,9 +214,12 @@ func (v *Validator) schematronLayer(ctx context.Context, doc *helium.Document, k
 		return []report.Finding{{Layer: report.LayerSchematron, Severity: report.SeverityError,
 			Message: "the rules could not be compiled: " + err.Error()}}
 	}
+	// One document index and one set of computed values serve every pack.
+	batch := schematron.NewBatch(doc)
+	defer batch.Close()
 	var out []report.Finding
 	for _, nr := range packs {
-		results, err := nr.compiled.Validate(ctx, doc)
+		results, err := batch.Validate(ctx, nr.compiled)
 		if err != nil {
 			out = append(out, report.Finding{Layer: report.LayerSchematron, Source: nr.source, Severity: report.SeverityError,
 				Message: "the rules could not be run on this document: " + err.Error()})
