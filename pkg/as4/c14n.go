@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/lestrrat-go/helium"
+
 	"github.com/oots-tools/oots/pkg/xmldoc"
 	"github.com/oots-tools/oots/pkg/xmlwrite"
 )
@@ -22,16 +24,56 @@ import (
 // against helium's canonicaliser (pkg/dsig) on our envelopes, the shared
 // corpus and fuzzed documents.
 func exclusiveC14N(e *helium.Element, inclusive []string) ([]byte, error) {
-	w := &c14nWriter{inclusive: inclusive}
-	if err := w.element(e, nil); err != nil {
+	w, err := canonicalize(e, inclusive)
+	if err != nil {
 		return nil, err
 	}
-	return w.b.Bytes(), nil
+	defer w.release()
+	return bytes.Clone(w.b.Bytes()), nil
 }
 
+// canonicalize is exclusiveC14N into a pooled writer, for callers that
+// only hash or verify the canonical form: they call release once done with
+// w.b.Bytes().
+func canonicalize(e *helium.Element, inclusive []string) (*c14nWriter, error) {
+	w := c14nPool.Get().(*c14nWriter)
+	w.inclusive = inclusive
+	if err := w.element(e); err != nil {
+		w.release()
+		return nil, err
+	}
+	return w, nil
+}
+
+// c14nWriter keeps its scratch space between runs (through c14nPool): a
+// verifier canonicalises three subtrees per message, and growing the
+// buffer and the slices anew each time was much of the cost.
 type c14nWriter struct {
 	b         bytes.Buffer
 	inclusive []string
+	// rendered is the stack of the namespace declarations the output
+	// ancestors of the current element rendered, innermost last.
+	rendered []nsBinding
+	// utilized and attrs are per-element scratch, used before recursing.
+	utilized []nsBinding
+	attrs    []*helium.Attribute
+}
+
+var c14nPool = sync.Pool{New: func() any { return new(c14nWriter) }}
+
+// maxPooledC14N bounds the buffer a pooled writer keeps: an odd huge
+// message should not pin its memory for the life of the process.
+const maxPooledC14N = 1 << 20
+
+func (w *c14nWriter) release() {
+	if w.b.Cap() > maxPooledC14N {
+		return
+	}
+	w.b.Reset()
+	w.inclusive, w.rendered, w.utilized = nil, w.rendered[:0], w.utilized[:0]
+	clear(w.attrs[:cap(w.attrs)])
+	w.attrs = w.attrs[:0]
+	c14nPool.Put(w)
 }
 
 // nsBinding is a namespace declaration rendered by an output ancestor.
@@ -46,14 +88,15 @@ func lookup(rendered []nsBinding, prefix string) (string, bool) {
 	return "", false
 }
 
-func (w *c14nWriter) element(e *helium.Element, rendered []nsBinding) error {
+func (w *c14nWriter) element(e *helium.Element) error {
 	w.b.WriteByte('<')
 	w.qname(e)
-	decls, err := w.namespaceAxis(e, rendered)
-	if err != nil {
+	mark := len(w.rendered)
+	w.collectAttributes(e)
+	if err := w.namespaceAxis(e); err != nil {
 		return err
 	}
-	for _, d := range decls {
+	for _, d := range w.rendered[mark:] {
 		w.b.WriteString(" xmlns")
 		if d.prefix != "" {
 			w.b.WriteByte(':')
@@ -63,19 +106,17 @@ func (w *c14nWriter) element(e *helium.Element, rendered []nsBinding) error {
 		xmlwrite.WriteCanonical(&w.b, d.uri, true)
 		w.b.WriteByte('"')
 	}
-	if len(decls) > 0 {
-		rendered = append(slices.Clip(rendered), decls...)
-	}
-	w.attributes(e)
+	w.attributes()
 	w.b.WriteByte('>')
 	for child := e.FirstChild(); child != nil; child = child.NextSibling() {
-		if err := w.child(child, rendered); err != nil {
+		if err := w.child(child); err != nil {
 			return err
 		}
 	}
 	w.b.WriteString("</")
 	w.qname(e)
 	w.b.WriteByte('>')
+	w.rendered = w.rendered[:mark]
 	return nil
 }
 
@@ -87,12 +128,13 @@ func (w *c14nWriter) qname(e *helium.Element) {
 	w.b.WriteString(e.LocalName())
 }
 
-func (w *c14nWriter) child(n helium.Node, rendered []nsBinding) error {
+func (w *c14nWriter) child(n helium.Node) error {
 	switch n.Type() {
 	case helium.ElementNode:
-		return w.element(n.(*helium.Element), rendered)
+		return w.element(n.(*helium.Element))
 	case helium.TextNode, helium.CDATASectionNode:
-		xmlwrite.WriteCanonical(&w.b, string(n.Content()), false)
+		raw, _ := xmldoc.RawText(n) // only copied, escaped, to the output
+		xmlwrite.WriteCanonicalBytes(&w.b, raw, false)
 	case helium.ProcessingInstructionNode:
 		w.b.WriteString("<?")
 		w.b.WriteString(n.Name())
@@ -109,23 +151,36 @@ func (w *c14nWriter) child(n helium.Node, rendered []nsBinding) error {
 	return nil
 }
 
-// namespaceAxis returns the namespace declarations exclusive C14N renders
-// on e: the visibly utilised prefixes (and the inclusive ones) that no
-// output ancestor rendered with the same URI, sorted by prefix.
-func (w *c14nWriter) namespaceAxis(e *helium.Element, rendered []nsBinding) ([]nsBinding, error) {
-	var utilized []nsBinding
-	use := func(prefix, uri string) {
-		for _, u := range utilized {
-			if u.prefix == prefix {
-				return
-			}
+// collectAttributes lists the attributes of e in w.attrs, without the
+// slice Attributes() allocates on every call.
+func (w *c14nWriter) collectAttributes(e *helium.Element) {
+	w.attrs = w.attrs[:0]
+	e.ForEachAttribute(func(a *helium.Attribute) bool {
+		w.attrs = append(w.attrs, a)
+		return true
+	})
+}
+
+// use notes that prefix is visibly utilised with uri, unless it already is.
+func (w *c14nWriter) use(prefix, uri string) {
+	for _, u := range w.utilized {
+		if u.prefix == prefix {
+			return
 		}
-		utilized = append(utilized, nsBinding{prefix, uri})
 	}
-	use(e.Prefix(), e.URI())
-	for _, a := range e.Attributes() {
+	w.utilized = append(w.utilized, nsBinding{prefix, uri})
+}
+
+// namespaceAxis pushes onto w.rendered the namespace declarations
+// exclusive C14N renders on e: the visibly utilised prefixes (and the
+// inclusive ones) that no output ancestor rendered with the same URI,
+// sorted by prefix. w.attrs holds the attributes of e.
+func (w *c14nWriter) namespaceAxis(e *helium.Element) error {
+	w.utilized = w.utilized[:0]
+	w.use(e.Prefix(), e.URI())
+	for _, a := range w.attrs {
 		if p := a.Prefix(); p != "" && p != "xml" {
-			use(p, a.URI())
+			w.use(p, a.URI())
 		}
 	}
 	for _, p := range w.inclusive {
@@ -133,26 +188,28 @@ func (w *c14nWriter) namespaceAxis(e *helium.Element, rendered []nsBinding) ([]n
 			p = ""
 		}
 		if uri, ok := inScope(e, p); ok {
-			use(p, uri)
+			w.use(p, uri)
 		}
 	}
-	var out []nsBinding
-	for _, u := range utilized {
-		have, ok := lookup(rendered, u.prefix)
+	mark := len(w.rendered)
+	for _, u := range w.utilized {
+		// Only the ancestors' declarations count, not those of e pushed
+		// above: the utilised prefixes are distinct, so they cannot match.
+		have, ok := lookup(w.rendered[:mark], u.prefix)
 		switch {
 		case u.prefix == "" && u.uri == "":
 			// xmlns="" only undoes a default namespace an ancestor rendered.
 			if ok && have != "" {
-				out = append(out, u)
+				w.rendered = append(w.rendered, u)
 			}
 		case u.prefix != "" && u.uri == "":
-			return nil, fmt.Errorf("prefix %q of <%s> is not bound to a namespace", u.prefix, e.Name())
+			return fmt.Errorf("prefix %q of <%s> is not bound to a namespace", u.prefix, e.Name())
 		case !ok || have != u.uri:
-			out = append(out, u)
+			w.rendered = append(w.rendered, u)
 		}
 	}
-	slices.SortFunc(out, func(x, y nsBinding) int { return strings.Compare(x.prefix, y.prefix) })
-	return out, nil
+	slices.SortFunc(w.rendered[mark:], func(x, y nsBinding) int { return strings.Compare(x.prefix, y.prefix) })
+	return nil
 }
 
 // inScope finds the namespace bound to prefix at e.
@@ -171,20 +228,18 @@ func inScope(e *helium.Element, prefix string) (string, bool) {
 	return "", false
 }
 
-// attributes writes the attributes sorted by namespace URI (none first),
-// then local name.
-func (w *c14nWriter) attributes(e *helium.Element) {
-	attrs := e.Attributes()
-	if len(attrs) > 1 {
-		attrs = slices.Clone(attrs)
-		slices.SortFunc(attrs, func(x, y *helium.Attribute) int {
+// attributes writes w.attrs sorted by namespace URI (none first), then
+// local name.
+func (w *c14nWriter) attributes() {
+	if len(w.attrs) > 1 {
+		slices.SortFunc(w.attrs, func(x, y *helium.Attribute) int {
 			if c := strings.Compare(x.URI(), y.URI()); c != 0 {
 				return c
 			}
 			return strings.Compare(x.LocalName(), y.LocalName())
 		})
 	}
-	for _, a := range attrs {
+	for _, a := range w.attrs {
 		w.b.WriteByte(' ')
 		if p := a.Prefix(); p != "" {
 			w.b.WriteString(p)
@@ -192,7 +247,21 @@ func (w *c14nWriter) attributes(e *helium.Element) {
 		}
 		w.b.WriteString(a.LocalName())
 		w.b.WriteString(`="`)
-		xmlwrite.WriteCanonical(&w.b, xmldoc.AttrValue(a), true)
+		xmlwrite.WriteCanonicalBytes(&w.b, attrBytes(a), true)
 		w.b.WriteByte('"')
 	}
+}
+
+// attrBytes is the value of a, as xmldoc.AttrValue reads it, but as the
+// bytes of the one text node it nearly always holds, in place: a
+// canonicaliser only copies them to its output.
+func attrBytes(a *helium.Attribute) []byte {
+	c := a.FirstChild()
+	if c == nil {
+		return nil
+	}
+	if raw, ok := xmldoc.RawText(c); ok && c.Type() == helium.TextNode && c.NextSibling() == nil {
+		return raw
+	}
+	return []byte(a.Value())
 }

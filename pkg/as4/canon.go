@@ -8,9 +8,9 @@ import (
 	"github.com/oots-tools/oots/pkg/xmlwrite"
 )
 
-// The envelope is written by a small serialiser whose output for an element
-// is already that element's exclusive canonical form (Exclusive XML
-// Canonicalization 1.0, no comments), as it would come out of the parsed
+// The envelope is written by a small streaming serialiser whose output for
+// an element is already that element's exclusive canonical form (Exclusive
+// XML Canonicalization 1.0, no comments), as it would come out of the parsed
 // envelope. A signer can then digest the bytes it writes — eb:Messaging,
 // soap:Body, ds:SignedInfo — without parsing its own message back, which is
 // most of the cost of signing. The verifier never relies on this: it
@@ -24,64 +24,178 @@ const (
 	nsXML  = "http://www.w3.org/XML/1998/namespace"
 )
 
-// namespaces maps the fixed prefixes the writer uses to their URIs.
-var namespaces = map[string]string{
-	"soap": NSSOAP12,
-	"eb":   NSEbMS,
-	"ebbp": NSEbbp,
-	"ds":   NSDSig,
-	"wsse": NSWSSE,
-	"wsu":  NSWSU,
-	"xml":  nsXML,
-}
-
-// node is an element with attributes and either text, child elements, or
-// raw bytes that are already a canonical element (a ds:SignedInfo).
-type node struct {
-	name  string // prefix:local, the prefix one of namespaces
-	attrs []attribute
-	text  string
-	kids  []*node
-	raw   []byte
+// namespaceOf is the URI of one of the fixed prefixes the writer uses
+// ("" for none or an unknown one).
+func namespaceOf(prefix string) string {
+	switch prefix {
+	case "soap":
+		return NSSOAP12
+	case "eb":
+		return NSEbMS
+	case "ebbp":
+		return NSEbbp
+	case "ds":
+		return NSDSig
+	case "wsse":
+		return NSWSSE
+	case "wsu":
+		return NSWSU
+	case "xml":
+		return nsXML
+	}
+	return ""
 }
 
 type attribute struct{ name, value string }
 
-// el returns an element with the non-nil children.
-func el(name string, kids ...*node) *node { return (&node{name: name}).add(kids...) }
+// canonWriter writes elements in canonical form as they are opened and
+// closed, straight into a buffer: no tree of the message is built. Its
+// stacks start in arrays of their own, so a writer on the stack of its
+// caller costs no allocation for the depths the messages have.
+type canonWriter struct {
+	b *bytes.Buffer
+	// depth is the indentation of the apex element.
+	depth int
+	// rendered holds the prefixes the open elements declared, innermost
+	// last (the prefix → URI mapping is fixed, so the prefix says it all).
+	rendered []string
+	open     []openElement
 
-// textEl returns an element holding text, or nil for an empty value: an
-// empty optional element is never written.
-func textEl(name, text string) *node {
-	if text == "" {
-		return nil
-	}
-	return &node{name: name, text: text}
+	renderedArray [8]string
+	openArray     [12]openElement
 }
 
-// attr adds an attribute unless value is empty.
-func (n *node) attr(name, value string) *node {
-	if n != nil && value != "" {
-		n.attrs = append(n.attrs, attribute{name, value})
-	}
-	return n
+type openElement struct {
+	name  string
+	mark  int // len(rendered) before the element's own declarations
+	depth int
+	kids  bool
 }
 
-func (n *node) add(kids ...*node) *node {
-	for _, k := range kids {
-		if k != nil {
-			n.kids = append(n.kids, k)
+// reset makes w write to b an apex element indented at depth: every
+// namespace it and its descendants use is declared on the first element
+// that uses it.
+func (w *canonWriter) reset(b *bytes.Buffer, depth int) {
+	w.b, w.depth = b, depth
+	w.rendered, w.open = w.renderedArray[:0], w.openArray[:0]
+}
+
+// start opens an element with the attributes whose value is not empty
+// (an empty optional attribute is never written). attrs is reordered.
+func (w *canonWriter) start(name string, attrs ...attribute) {
+	depth := w.child()
+	b := w.b
+	b.WriteByte('<')
+	b.WriteString(name)
+	kept := attrs[:0]
+	for _, a := range attrs {
+		if a.value != "" {
+			kept = append(kept, a)
 		}
 	}
-	return n
+	mark := len(w.rendered)
+	w.declare(name, kept)
+	sortAttributes(kept)
+	for _, a := range kept {
+		b.WriteByte(' ')
+		b.WriteString(a.name)
+		b.WriteString(`="`)
+		xmlwrite.WriteCanonical(b, a.value, true)
+		b.WriteByte('"')
+	}
+	b.WriteByte('>')
+	w.open = append(w.open, openElement{name: name, mark: mark, depth: depth})
 }
 
-// canonical writes n as the apex of a canonical subtree: every namespace
-// it and its descendants use is declared on the first element that uses it.
-func canonical(n *node, depth int) []byte {
-	var b bytes.Buffer
-	n.write(&b, nil, depth)
-	return b.Bytes()
+// child starts a new line for a child of the innermost open element and
+// returns its depth (the apex's when no element is open).
+func (w *canonWriter) child() int {
+	n := len(w.open)
+	if n == 0 {
+		return w.depth
+	}
+	parent := &w.open[n-1]
+	parent.kids = true
+	newline(w.b, parent.depth+1)
+	return parent.depth + 1
+}
+
+// end closes the innermost open element.
+func (w *canonWriter) end() {
+	e := w.open[len(w.open)-1]
+	w.open = w.open[:len(w.open)-1]
+	if e.kids {
+		newline(w.b, e.depth)
+	}
+	w.b.WriteString("</")
+	w.b.WriteString(e.name)
+	w.b.WriteByte('>')
+	w.rendered = w.rendered[:e.mark]
+}
+
+// text writes an element holding text, or nothing for an empty value: an
+// empty optional element is never written.
+func (w *canonWriter) text(name, text string, attrs ...attribute) {
+	if text == "" {
+		return
+	}
+	w.start(name, attrs...)
+	xmlwrite.WriteCanonical(w.b, text, false)
+	w.end()
+}
+
+// raw writes bytes that already are a canonical element (a ds:SignedInfo)
+// as a child of the innermost open element.
+func (w *canonWriter) raw(element []byte) {
+	w.child()
+	w.b.Write(element)
+}
+
+// declare writes, sorted by prefix, the namespace declarations for the
+// prefixes the element and its attributes use that no open ancestor
+// declared (exclusive C14N's "visibly utilized" rule), and notes them as
+// rendered.
+func (w *canonWriter) declare(name string, attrs []attribute) {
+	var usedArray [8]string
+	used := append(usedArray[:0], prefixOf(name))
+	for _, a := range attrs {
+		if p := prefixOf(a.name); p != "" && p != "xml" && !slices.Contains(used, p) {
+			used = append(used, p)
+		}
+	}
+	insertionSort(used, func(x, y string) bool { return x < y })
+	for _, p := range used {
+		if p == "" || slices.Contains(w.rendered, p) {
+			continue
+		}
+		w.b.WriteString(" xmlns:")
+		w.b.WriteString(p)
+		w.b.WriteString(`="`)
+		w.b.WriteString(namespaceOf(p))
+		w.b.WriteByte('"')
+		w.rendered = append(w.rendered, p)
+	}
+}
+
+// sortAttributes orders attributes as C14N does: by namespace URI (none
+// first), then local name.
+func sortAttributes(attrs []attribute) {
+	insertionSort(attrs, func(x, y attribute) bool {
+		if nx, ny := namespaceOf(prefixOf(x.name)), namespaceOf(prefixOf(y.name)); nx != ny {
+			return nx < ny
+		}
+		return localOf(x.name) < localOf(y.name)
+	})
+}
+
+// insertionSort sorts the few names of one element in place, without the
+// allocations of a general sort.
+func insertionSort[T any](s []T, less func(x, y T) bool) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && less(s[j], s[j-1]); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
 }
 
 func prefixOf(qname string) string {
@@ -97,81 +211,6 @@ func localOf(qname string) string {
 		return l
 	}
 	return qname
-}
-
-// write serialises n; rendered holds the prefixes an output ancestor
-// declared (the prefix → URI mapping is fixed, so the prefix says it all).
-func (n *node) write(b *bytes.Buffer, rendered []string, depth int) {
-	b.WriteByte('<')
-	b.WriteString(n.name)
-	rendered = n.writeNamespaces(b, rendered)
-	for _, a := range n.sortedAttrs() {
-		b.WriteByte(' ')
-		b.WriteString(a.name)
-		b.WriteString(`="`)
-		xmlwrite.WriteCanonical(b, a.value, true)
-		b.WriteByte('"')
-	}
-	b.WriteByte('>')
-	switch {
-	case len(n.kids) > 0:
-		for _, k := range n.kids {
-			newline(b, depth+1)
-			if k.raw != nil {
-				b.Write(k.raw)
-				continue
-			}
-			k.write(b, rendered, depth+1)
-		}
-		newline(b, depth)
-	case n.text != "":
-		xmlwrite.WriteCanonical(b, n.text, false)
-	}
-	b.WriteString("</")
-	b.WriteString(n.name)
-	b.WriteByte('>')
-}
-
-// writeNamespaces declares, sorted by prefix, the prefixes the element and
-// its attributes use that no output ancestor declared (exclusive C14N's
-// "visibly utilized" rule), and returns the prefixes now in scope.
-func (n *node) writeNamespaces(b *bytes.Buffer, rendered []string) []string {
-	used := []string{prefixOf(n.name)}
-	for _, a := range n.attrs {
-		if p := prefixOf(a.name); p != "" && p != "xml" && !slices.Contains(used, p) {
-			used = append(used, p)
-		}
-	}
-	slices.Sort(used)
-	inScope := rendered
-	for _, p := range used {
-		if p == "" || slices.Contains(rendered, p) {
-			continue
-		}
-		b.WriteString(" xmlns:")
-		b.WriteString(p)
-		b.WriteString(`="`)
-		b.WriteString(namespaces[p])
-		b.WriteByte('"')
-		inScope = append(slices.Clip(inScope), p)
-	}
-	return inScope
-}
-
-// sortedAttrs orders the attributes as C14N does: by namespace URI (none
-// first), then local name.
-func (n *node) sortedAttrs() []attribute {
-	if len(n.attrs) < 2 {
-		return n.attrs
-	}
-	out := slices.Clone(n.attrs)
-	slices.SortFunc(out, func(x, y attribute) int {
-		if c := strings.Compare(namespaces[prefixOf(x.name)], namespaces[prefixOf(y.name)]); c != 0 {
-			return c
-		}
-		return strings.Compare(localOf(x.name), localOf(y.name))
-	})
-	return out
 }
 
 func newline(b *bytes.Buffer, depth int) {

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/rand"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
-	"net/textproto"
 	"strings"
 
 	"github.com/google/uuid"
@@ -139,35 +140,59 @@ func wireParts(payloads []Payload) ([]wirePart, error) {
 	return parts, nil
 }
 
+// encodeParts writes the multipart/related entity byte for byte as
+// mime/multipart's Writer does (a random 60-hex-digit boundary, each part's
+// header fields sorted by name), without its per-part header map, sorting
+// and formatting.
 func encodeParts(w io.Writer, envelope []byte, parts []wirePart) (string, error) {
-	mw := multipart.NewWriter(w)
+	var random [30]byte
+	_, _ = rand.Read(random[:]) // crypto/rand.Read never fails
+	var boundary [2 * len(random)]byte
+	hex.Encode(boundary[:], random[:])
 	rootID := "root." + uuid.NewString() + "@oots"
-	if err := writePart(mw, rootID, `application/soap+xml; charset=UTF-8`, "binary", envelope); err != nil {
+	var head []byte
+	if err := writePart(w, &head, boundary[:], rootID, `application/soap+xml; charset=UTF-8`, envelope); err != nil {
 		return "", err
 	}
 	for _, p := range parts {
-		if err := writePart(mw, p.id, p.contentType, "binary", p.data); err != nil {
+		if err := writePart(w, &head, boundary[:], p.id, p.contentType, p.data); err != nil {
 			return "", err
 		}
 	}
-	if err := mw.Close(); err != nil {
+	head = append(append(append(head[:0], "\r\n--"...), boundary[:]...), "--\r\n"...)
+	if _, err := w.Write(head); err != nil {
 		return "", err
 	}
-	return mime.FormatMediaType("multipart/related", map[string]string{
-		"type": "application/soap+xml", "boundary": mw.Boundary(), "start": "<" + rootID + ">",
-	}), nil
+	// As mime.FormatMediaType writes it: the parameters sorted, the
+	// boundary a token, the others quoted (they hold tspecials but neither
+	// a quote nor a backslash).
+	return `multipart/related; boundary=` + string(boundary[:]) + `; start="<` + rootID + `>"; type="application/soap+xml"`, nil
 }
 
-func writePart(mw *multipart.Writer, id, contentType, encoding string, data []byte) error {
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Transfer-Encoding", encoding)
-	h.Set("Content-ID", "<"+id+">")
-	pw, err := mw.CreatePart(h)
-	if err != nil {
+// writePart writes one part, binary; head is scratch space for its header.
+// The first part (head still nil) opens the entity.
+func writePart(w io.Writer, head *[]byte, boundary []byte, id, contentType string, data []byte) error {
+	h := *head
+	if h == nil {
+		h = make([]byte, 0, 256)
+		h = append(h, "--"...)
+	} else {
+		h = append(h[:0], "\r\n--"...)
+	}
+	h = append(h, boundary...)
+	h = append(h, "\r\nContent-Id: <"...)
+	h = append(h, id...)
+	h = append(h, ">\r\nContent-Transfer-Encoding: binary\r\nContent-Type: "...)
+	h = append(h, contentType...)
+	h = append(h, "\r\n\r\n"...)
+	*head = h
+	if _, err := w.Write(h); err != nil {
 		return err
 	}
-	_, err = pw.Write(data)
+	if len(data) == 0 {
+		return nil
+	}
+	_, err := w.Write(data)
 	return err
 }
 
@@ -189,7 +214,21 @@ func gzipBytes(data []byte) ([]byte, error) {
 // EBMS:0007 MimeInconsistency; compressed payloads are inflated within the
 // limits (EBMS:0303 when they cannot be).
 func Decode(ctx context.Context, contentType string, body io.Reader, lim Limits) (*Message, error) {
-	raw, err := readLimited(body, lim.MaxBytes)
+	return decode(ctx, contentType, body, lengthOf(body), lim)
+}
+
+// lengthOf is the length of an in-memory body, or -1.
+func lengthOf(body io.Reader) int64 {
+	if l, ok := body.(interface{ Len() int }); ok {
+		return int64(l.Len())
+	}
+	return -1
+}
+
+// decode is Decode with the body's announced length (Content-Length; -1
+// when unknown), so the body is read into one buffer of the right size.
+func decode(ctx context.Context, contentType string, body io.Reader, length int64, lim Limits) (*Message, error) {
+	raw, err := readLimitedSized(body, lim.MaxBytes, length)
 	if err != nil {
 		return nil, err
 	}
@@ -226,12 +265,47 @@ func Decode(ctx context.Context, contentType string, body io.Reader, lim Limits)
 }
 
 func readLimited(r io.Reader, max int64) ([]byte, error) {
+	return readLimitedSized(r, max, -1)
+}
+
+// maxPrealloc bounds the buffer a length announced by the peer makes us
+// allocate before the bytes arrive; a longer body grows it as it comes.
+const maxPrealloc = 1 << 20
+
+// unknownLengthBuffer is where reading a body of unknown length starts.
+const unknownLengthBuffer = 8 << 10
+
+// readLimitedSized reads all of r, refusing more than max bytes, into a
+// buffer sized for length bytes (when known): one allocation instead of
+// io.ReadAll's dozen doublings and copies.
+func readLimitedSized(r io.Reader, max, length int64) ([]byte, error) {
 	if max <= 0 {
 		max = DefaultLimits.MaxBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, err
+	// One byte more than announced lets the read see the end of the body
+	// without growing the buffer. Without a length (a chunked answer), the
+	// buffer starts at the size of a small signed envelope.
+	size := min(max, length, maxPrealloc) + 1
+	if length < 0 {
+		size = min(max+1, unknownLengthBuffer)
+	}
+	if size < 512 {
+		size = 512
+	}
+	data := make([]byte, 0, size)
+	lr := io.LimitReader(r, max+1)
+	for {
+		n, err := lr.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // let append grow it
+		}
 	}
 	if int64(len(data)) > max {
 		return nil, ErrOther.With("", fmt.Sprintf("message larger than the limit of %d bytes", max))
@@ -246,39 +320,82 @@ func splitParts(raw []byte, params map[string]string, lim Limits) ([]byte, map[s
 	if boundary == "" {
 		return nil, nil, ErrMimeInconsistency.With("", "multipart/related without a boundary")
 	}
-	start := strings.Trim(params["start"], "<>")
+	sink := partSink{start: strings.Trim(params["start"], "<>"), lim: lim}
+	ok, err := splitPlain(raw, boundary, &sink)
+	if !ok {
+		sink = partSink{start: sink.start, lim: lim}
+		err = splitMultipart(raw, boundary, &sink)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if sink.envelope == nil {
+		return nil, nil, ErrMimeInconsistency.With("", "no SOAP envelope part (start "+sink.start+")")
+	}
+	if sink.parts == nil {
+		sink.parts = map[string][]byte{}
+	}
+	return sink.envelope, sink.parts, nil
+}
+
+// partSink takes the MIME parts in order: the start part is the
+// envelope, the others are kept by Content-ID.
+type partSink struct {
+	start    string
+	lim      Limits
+	n        int
+	envelope []byte
+	parts    map[string][]byte
+}
+
+// count refuses one part more than the limit, before its body is read.
+func (s *partSink) count() error {
+	if s.lim.MaxParts > 0 && s.n >= s.lim.MaxParts {
+		return ErrMimeInconsistency.With("", fmt.Sprintf("more than %d MIME parts", s.lim.MaxParts))
+	}
+	s.n++
+	return nil
+}
+
+func (s *partSink) add(contentID string, data []byte) error {
+	id := strings.Trim(contentID, "<> ")
+	if s.envelope == nil && (id == s.start || s.start == "") {
+		s.envelope = data
+		return nil
+	}
+	if _, dup := s.parts[id]; dup || id == "" {
+		return ErrMimeInconsistency.With("", fmt.Sprintf("MIME part with a missing or repeated Content-ID %q", id))
+	}
+	if s.parts == nil {
+		s.parts = make(map[string][]byte, 2)
+	}
+	s.parts[id] = data
+	return nil
+}
+
+// splitMultipart reads the parts with mime/multipart, which takes every
+// form the standard allows; splitPlain is the fast path.
+func splitMultipart(raw []byte, boundary string, sink *partSink) error {
 	mr := multipart.NewReader(bytes.NewReader(raw), boundary)
-	var envelope []byte
-	parts := map[string][]byte{}
-	for n := 0; ; n++ {
+	for {
 		p, err := mr.NextRawPart()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, nil, ErrMimeInconsistency.With("", err.Error())
+			return ErrMimeInconsistency.With("", err.Error())
 		}
-		if lim.MaxParts > 0 && n >= lim.MaxParts {
-			return nil, nil, ErrMimeInconsistency.With("", fmt.Sprintf("more than %d MIME parts", lim.MaxParts))
+		if err := sink.count(); err != nil {
+			return err
 		}
 		data, err := io.ReadAll(p)
 		if err != nil {
-			return nil, nil, ErrMimeInconsistency.With("", err.Error())
+			return ErrMimeInconsistency.With("", err.Error())
 		}
-		id := strings.Trim(p.Header.Get("Content-Id"), "<> ")
-		if envelope == nil && (id == start || start == "") {
-			envelope = data
-			continue
+		if err := sink.add(p.Header.Get("Content-Id"), data); err != nil {
+			return err
 		}
-		if _, dup := parts[id]; dup || id == "" {
-			return nil, nil, ErrMimeInconsistency.With("", fmt.Sprintf("MIME part with a missing or repeated Content-ID %q", id))
-		}
-		parts[id] = data
 	}
-	if envelope == nil {
-		return nil, nil, ErrMimeInconsistency.With("", "no SOAP envelope part (start "+start+")")
-	}
-	return envelope, parts, nil
 }
 
 func matchParts(m *UserMessage, parts map[string][]byte, lim Limits) ([]Payload, error) {

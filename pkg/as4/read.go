@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lestrrat-go/helium"
@@ -106,7 +107,7 @@ func readUser(e *helium.Element) (*UserMessage, error) {
 		AgreementRef:   text(collab, "AgreementRef"),
 		Properties:     readProperties(xmldoc.Child(e, NSEbMS, "MessageProperties")),
 	}
-	m.MPC, _ = xmldoc.Attr(e, "mpc")
+	m.MPC = attr(e, "mpc")
 	ts, err := readTimestamp(info)
 	if err != nil {
 		return nil, ErrInvalidHeader.With(m.MessageID, err.Error())
@@ -181,9 +182,26 @@ func text2(parent *helium.Element, ns, local string) string {
 	return xmldoc.Text(xmldoc.Child(parent, ns, local))
 }
 
+// attr is the trimmed value of e's unqualified attribute name, as
+// xmldoc.Attr reads it, or "". It matches the attribute without the
+// predicate xmldoc.Attr boxes and the qualified name helium builds for
+// every attribute it compares; a header read asks for some twenty.
 func attr(e *helium.Element, name string) string {
-	v, _ := xmldoc.Attr(e, name)
-	return v
+	if e == nil {
+		return ""
+	}
+	var found *helium.Attribute
+	e.ForEachAttribute(func(a *helium.Attribute) bool {
+		if a.LocalName() == name && a.Prefix() == "" {
+			found = a
+			return false
+		}
+		return true
+	})
+	if found == nil {
+		return ""
+	}
+	return strings.TrimSpace(xmldoc.AttrValue(found))
 }
 
 // readReference reads a ds:Reference of a receipt's non-repudiation information.

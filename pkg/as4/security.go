@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -119,62 +120,121 @@ func (s *Security) SignalEnvelope(signals ...SignalMessage) ([]byte, error) {
 
 // envelope writes the SOAP envelope; when s signs, the wsse:Security
 // header signs the body, eb:Messaging and the parts.
+//
+// eb:Messaging, soap:Body and ds:SignedInfo are first written to a pooled
+// scratch buffer, where they are digested and signed, then copied once
+// into the envelope, which is allocated at about its final size.
 func (s *Security) envelope(user *UserMessage, signals []SignalMessage, parts []wirePart) ([]byte, []PartDigest, error) {
-	if !s.signs() {
-		return assembleEnvelope(nil, canonical(messagingNode(user, signals, true, ""), 1), canonical(el("soap:Body"), 0)), nil, nil
+	var key *signingKey
+	if s.signs() {
+		var err error
+		if key, err = s.signingKey(); err != nil {
+			return nil, nil, err
+		}
 	}
-	key, err := s.signingKey()
-	if err != nil {
-		return nil, nil, err
+	scratch := scratchPool.Get().(*bytes.Buffer)
+	defer putScratch(scratch)
+	var messagingID, bodyID, tokenID string
+	if key != nil {
+		suffix := uuid.NewString()
+		messagingID, bodyID, tokenID = "_messaging-"+suffix, "_body-"+suffix, "_token-"+suffix
 	}
-	suffix := uuid.NewString()
-	messagingID, bodyID, tokenID := "_messaging-"+suffix, "_body-"+suffix, "_token-"+suffix
-	messaging := canonical(messagingNode(user, signals, true, messagingID), 1)
-	body := canonical(el("soap:Body").attr("wsu:Id", bodyID), 0)
+	var w canonWriter
+	w.reset(scratch, 1)
+	writeMessaging(&w, user, signals, true, messagingID)
+	messagingEnd := scratch.Len()
+	w.reset(scratch, 0)
+	w.start("soap:Body", attribute{"wsu:Id", bodyID})
+	w.end()
+	bodyEnd := scratch.Len()
+	if key == nil {
+		b := scratch.Bytes()
+		return assembleEnvelope(b[:messagingEnd], b[messagingEnd:bodyEnd]), nil, nil
+	}
 	refs := make([]PartDigest, 0, 2+len(parts))
-	refs = append(refs, sha256Reference("#"+bodyID, TransformExcC14, body), sha256Reference("#"+messagingID, TransformExcC14, messaging))
+	b := scratch.Bytes()
+	refs = append(refs,
+		sha256Reference("#"+bodyID, excC14NTransforms, b[messagingEnd:bodyEnd]),
+		sha256Reference("#"+messagingID, excC14NTransforms, b[:messagingEnd]))
 	for _, p := range parts {
-		refs = append(refs, sha256Reference("cid:"+p.id, AttachmentCST, p.data))
+		refs = append(refs, sha256Reference("cid:"+p.id, attachmentTransforms, p.data))
 	}
-	security, err := s.securityHeader(key, tokenID, refs)
+	writeSignedInfo(&w, scratch, key, refs)
+	b = scratch.Bytes()
+	signedInfo := b[bodyEnd:]
+	value, err := dsig.SignWith(key.method, s.Identity.Signer, signedInfo)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("as4: signing: %w", err)
 	}
-	return assembleEnvelope(security, messaging, body), refs, nil
+	var env bytes.Buffer
+	env.Grow(len(b) + len(key.token) + 2*len(value) + envelopeOverhead)
+	startEnvelope(&env)
+	writeSecurityHeader(&w, &env, key, tokenID, signedInfo, value)
+	env.WriteString("\n  ")
+	finishEnvelope(&env, b[:messagingEnd], b[messagingEnd:bodyEnd])
+	return env.Bytes(), refs, nil
 }
 
-func sha256Reference(uri, transform string, data []byte) PartDigest {
+// envelopeOverhead is about what a signed envelope holds besides
+// eb:Messaging, soap:Body, ds:SignedInfo, the token and the signature value.
+const envelopeOverhead = 1536
+
+// The transforms of the References a signer makes, shared by all of them
+// (capacity clipped, so an append copies): they are only read.
+var (
+	excC14NTransforms    = slices.Clip([]string{TransformExcC14})
+	attachmentTransforms = slices.Clip([]string{AttachmentCST})
+)
+
+var scratchPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledScratch bounds the scratch buffers kept for reuse.
+const maxPooledScratch = 1 << 20
+
+func putScratch(b *bytes.Buffer) {
+	if b.Cap() > maxPooledScratch {
+		return
+	}
+	b.Reset()
+	scratchPool.Put(b)
+}
+
+func sha256Reference(uri string, transforms []string, data []byte) PartDigest {
 	sum := sha256.Sum256(data)
-	return PartDigest{URI: uri, DigestMethod: DigestSHA256, Transforms: []string{transform}, Digest: base64.StdEncoding.EncodeToString(sum[:])}
+	return PartDigest{URI: uri, DigestMethod: DigestSHA256, Transforms: transforms, Digest: base64.StdEncoding.EncodeToString(sum[:])}
 }
 
-// securityHeader signs the References and writes the wsse:Security block.
-func (s *Security) securityHeader(key *signingKey, tokenID string, refs []PartDigest) ([]byte, error) {
-	signedInfo := el("ds:SignedInfo",
-		el("ds:CanonicalizationMethod").attr("Algorithm", dsig.AlgExcC14N),
-		el("ds:SignatureMethod").attr("Algorithm", key.method))
+// writeSignedInfo appends the canonical ds:SignedInfo of the References
+// to b; it is indented for its place in the envelope.
+func writeSignedInfo(w *canonWriter, b *bytes.Buffer, key *signingKey, refs []PartDigest) {
+	w.reset(b, 3)
+	w.start("ds:SignedInfo")
+	w.start("ds:CanonicalizationMethod", attribute{"Algorithm", dsig.AlgExcC14N})
+	w.end()
+	w.start("ds:SignatureMethod", attribute{"Algorithm", key.method})
+	w.end()
 	for _, r := range refs {
-		signedInfo.add(el("ds:Reference",
-			transformsNode(r.Transforms),
-			el("ds:DigestMethod").attr("Algorithm", r.DigestMethod),
-			textEl("ds:DigestValue", r.Digest)).attr("URI", r.URI))
+		writeReference(w, r.URI, r.Transforms, r.DigestMethod, r.Digest)
 	}
-	canonicalSignedInfo := canonical(signedInfo, 3)
-	value, err := dsig.SignWith(key.method, s.Identity.Signer, canonicalSignedInfo)
-	if err != nil {
-		return nil, fmt.Errorf("as4: signing: %w", err)
-	}
-	header := el("wsse:Security",
-		textEl("wsse:BinarySecurityToken", key.token).
-			attr("EncodingType", EncodingBase64).attr("ValueType", TokenX509v3).attr("wsu:Id", tokenID),
-		el("ds:Signature",
-			&node{raw: canonicalSignedInfo},
-			textEl("ds:SignatureValue", base64.StdEncoding.EncodeToString(value)),
-			el("ds:KeyInfo",
-				el("wsse:SecurityTokenReference",
-					el("wsse:Reference").attr("URI", "#"+tokenID).attr("ValueType", TokenX509v3)))),
-	).attr("soap:mustUnderstand", "true")
-	var b bytes.Buffer
-	header.write(&b, nil, 1)
-	return b.Bytes(), nil
+	w.end()
+}
+
+// writeSecurityHeader writes the wsse:Security block with the signed
+// SignedInfo and its signature value.
+func writeSecurityHeader(w *canonWriter, b *bytes.Buffer, key *signingKey, tokenID string, signedInfo, value []byte) {
+	w.reset(b, 1)
+	w.start("wsse:Security", attribute{"soap:mustUnderstand", "true"})
+	w.text("wsse:BinarySecurityToken", key.token,
+		attribute{"EncodingType", EncodingBase64}, attribute{"ValueType", TokenX509v3}, attribute{"wsu:Id", tokenID})
+	w.start("ds:Signature")
+	w.raw(signedInfo)
+	w.text("ds:SignatureValue", base64.StdEncoding.EncodeToString(value))
+	w.start("ds:KeyInfo")
+	w.start("wsse:SecurityTokenReference")
+	w.start("wsse:Reference", attribute{"URI", "#" + tokenID}, attribute{"ValueType", TokenX509v3})
+	w.end()
+	w.end()
+	w.end()
+	w.end()
+	w.end()
 }

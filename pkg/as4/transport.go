@@ -51,7 +51,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if lim.MaxBytes == 0 {
 		lim = DefaultLimits
 	}
-	msg, err := Decode(r.Context(), r.Header.Get("Content-Type"), r.Body, lim)
+	msg, err := decode(r.Context(), r.Header.Get("Content-Type"), r.Body, r.ContentLength, lim)
 	if err != nil {
 		s.answerError(w, "", err)
 		return
@@ -239,6 +239,7 @@ func (e *SendError) Error() string {
 // the message answers with its receipt instead of delivering it twice.
 func (c *Client) Send(ctx context.Context, url string, m *UserMessage, payloads []Payload) (*Receipt, error) {
 	var body bytes.Buffer
+	body.Grow(encodedSizeHint(payloads))
 	ct, sent, err := c.Security.encodeUser(&body, m, payloads)
 	if err != nil {
 		return nil, err
@@ -262,6 +263,16 @@ func (c *Client) Send(ctx context.Context, url string, m *UserMessage, payloads 
 	}
 }
 
+// encodedSizeHint is about the size of a message with the payloads: an
+// envelope takes a few kB (the signature and certificate most of them).
+func encodedSizeHint(payloads []Payload) int {
+	size := 8 << 10
+	for _, p := range payloads {
+		size += len(p.Data) + 256
+	}
+	return size
+}
+
 func (c *Client) post(ctx context.Context, url, ct string, body []byte, id string, sent []PartDigest) (*Receipt, error, bool) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
@@ -281,7 +292,7 @@ func (c *Client) post(ctx context.Context, url, ct string, body []byte, id strin
 	if lim.MaxBytes == 0 {
 		lim = DefaultLimits
 	}
-	msg, derr := Decode(ctx, resp.Header.Get("Content-Type"), resp.Body, lim)
+	msg, derr := decode(ctx, resp.Header.Get("Content-Type"), resp.Body, resp.ContentLength, lim)
 	if derr != nil {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return nil, fmt.Errorf("sending %s to %s: HTTP %d, unreadable answer: %w", id, url, resp.StatusCode, derr), resp.StatusCode >= 500

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/lestrrat-go/helium"
 	"github.com/oots-tools/oots/pkg/dsig"
@@ -92,7 +93,8 @@ func (v *wsVerifier) verify() (*verifiedSignature, error) {
 	if err != nil {
 		return nil, err
 	}
-	kids := childElements(sigEl)
+	var first [3]*helium.Element
+	kids := firstChildElements(sigEl, first[:0])
 	if len(kids) < 3 || !xmldoc.Is(kids[0], NSDSig, "SignedInfo") || !xmldoc.Is(kids[1], NSDSig, "SignatureValue") || !xmldoc.Is(kids[2], NSDSig, "KeyInfo") {
 		return nil, errors.New("ds:Signature must hold ds:SignedInfo, ds:SignatureValue and ds:KeyInfo, in that order")
 	}
@@ -139,9 +141,12 @@ func only(parent *helium.Element, ns, local, what string) (*helium.Element, erro
 	return all[0], nil
 }
 
-func childElements(e *helium.Element) []*helium.Element {
-	var out []*helium.Element
+// firstChildElements appends to out the first cap(out) child elements of e.
+func firstChildElements(e *helium.Element, out []*helium.Element) []*helium.Element {
 	for c := range xmldoc.ChildElements(e) {
+		if len(out) == cap(out) {
+			break
+		}
 		out = append(out, c)
 	}
 	return out
@@ -158,35 +163,46 @@ func (v *wsVerifier) signedInfo(si *helium.Element) (string, []wsReference, erro
 	if isSHA1(method) {
 		return "", nil, fmt.Errorf("signature method %s uses SHA-1, which is refused because collisions are practical", method)
 	}
-	var refs []wsReference
-	covered := map[string]string{}
-	for _, r := range xmldoc.Children(si, NSDSig, "Reference") {
+	// A Reference covers the body, eb:Messaging or one of the payloads
+	// (at most MaxParts), and a second one for the same thing is refused
+	// at once, so a linear search of refs stays short.
+	refs := make([]wsReference, 0, 2+len(v.msg.Payloads))
+	for r := range xmldoc.ChildElements(si) {
+		if !xmldoc.Is(r, NSDSig, "Reference") {
+			continue
+		}
 		ref, err := v.reference(r)
 		if err != nil {
 			return "", nil, err
 		}
-		what := "cid:" + ref.part
-		if ref.target != nil {
-			what = "#" + ref.target.LocalName()
+		if first := covering(refs, ref.target, ref.part); first != nil {
+			return "", nil, fmt.Errorf("two References cover the same part: URI=%q and URI=%q", first.URI, ref.URI)
 		}
-		if first, dup := covered[what]; dup {
-			return "", nil, fmt.Errorf("two References cover the same part: URI=%q and URI=%q", first, ref.URI)
-		}
-		covered[what] = ref.URI
 		refs = append(refs, ref)
 	}
-	if _, ok := covered["#Body"]; !ok {
+	if covering(refs, v.env.body, "") == nil {
 		return "", nil, errors.New("the signature does not cover soap:Body")
 	}
-	if _, ok := covered["#Messaging"]; !ok {
+	if covering(refs, v.env.messaging, "") == nil {
 		return "", nil, errors.New("the signature does not cover the eb:Messaging header")
 	}
 	for _, p := range v.msg.Payloads {
-		if _, ok := covered["cid:"+p.ContentID]; !ok {
+		if covering(refs, nil, p.ContentID) == nil {
 			return "", nil, fmt.Errorf("payload cid:%s is not covered by the signature (an unsigned part is refused)", p.ContentID)
 		}
 	}
 	return method, refs, nil
+}
+
+// covering is the Reference of refs that covers target (the body or
+// eb:Messaging) or, when target is nil, the payload part; nil when none does.
+func covering(refs []wsReference, target *helium.Element, part string) *wsReference {
+	for i := range refs {
+		if refs[i].target == target && (target != nil || refs[i].part == part) {
+			return &refs[i]
+		}
+	}
+	return nil
 }
 
 func isSHA1(uri string) bool {
@@ -196,35 +212,40 @@ func isSHA1(uri string) bool {
 // reference parses one ds:Reference and resolves what it covers.
 func (v *wsVerifier) reference(r *helium.Element) (wsReference, error) {
 	ref := wsReference{PartDigest: readReference(r)}
-	name := fmt.Sprintf("Reference URI=%q", ref.URI)
 	if isSHA1(ref.DigestMethod) {
-		return ref, fmt.Errorf("%s: digest method SHA-1 is refused because collisions are practical", name)
+		return ref, fmt.Errorf("%s: digest method SHA-1 is refused because collisions are practical", refName(ref.URI))
 	}
-	if _, err := dsig.DigestHash(ref.DigestMethod, name); err != nil {
+	// The name is only formatted for an error, which DigestHash reports
+	// from the method alone.
+	if _, err := dsig.DigestHash(ref.DigestMethod, ""); err != nil {
+		_, err = dsig.DigestHash(ref.DigestMethod, refName(ref.URI))
 		return ref, err
 	}
 	var err error
 	if ref.value, err = base64.StdEncoding.DecodeString(ref.Digest); err != nil || len(ref.value) == 0 {
-		return ref, fmt.Errorf("%s: DigestValue is not base64", name)
+		return ref, fmt.Errorf("%s: DigestValue is not base64", refName(ref.URI))
 	}
 	switch {
 	case strings.HasPrefix(ref.URI, "#"):
-		return ref, v.sameDocument(&ref, r, name)
+		return ref, v.sameDocument(&ref, r)
 	case strings.HasPrefix(ref.URI, "cid:"):
-		return ref, v.attachment(&ref, name)
+		return ref, v.attachment(&ref)
 	}
-	return ref, fmt.Errorf("%s: only #wsu:Id and cid: references are accepted", name)
+	return ref, fmt.Errorf("%s: only #wsu:Id and cid: references are accepted", refName(ref.URI))
 }
 
-func (v *wsVerifier) sameDocument(ref *wsReference, r *helium.Element, name string) error {
+// refName names a Reference in an error.
+func refName(uri string) string { return fmt.Sprintf("Reference URI=%q", uri) }
+
+func (v *wsVerifier) sameDocument(ref *wsReference, r *helium.Element) error {
 	target := v.ids[ref.URI[1:]]
 	switch {
 	case target == nil:
-		return fmt.Errorf("%s: no element of the envelope has this ID", name)
+		return fmt.Errorf("%s: no element of the envelope has this ID", refName(ref.URI))
 	case target != v.env.body && target != v.env.messaging:
-		return fmt.Errorf("%s covers <%s>, which is neither soap:Body nor eb:Messaging (signature wrapping)", name, target.Name())
+		return fmt.Errorf("%s covers <%s>, which is neither soap:Body nor eb:Messaging (signature wrapping)", refName(ref.URI), target.Name())
 	case len(ref.Transforms) != 1 || !dsig.IsExclusiveC14N(ref.Transforms[0]):
-		return fmt.Errorf("%s: transforms %v; exactly one exclusive C14N transform is accepted", name, ref.Transforms)
+		return fmt.Errorf("%s: transforms %v; exactly one exclusive C14N transform is accepted", refName(ref.URI), ref.Transforms)
 	}
 	ref.target = target
 	t := xmldoc.Child(xmldoc.Child(r, NSDSig, "Transforms"), NSDSig, "Transform")
@@ -234,13 +255,13 @@ func (v *wsVerifier) sameDocument(ref *wsReference, r *helium.Element, name stri
 	return nil
 }
 
-func (v *wsVerifier) attachment(ref *wsReference, name string) error {
+func (v *wsVerifier) attachment(ref *wsReference) error {
 	id := strings.TrimPrefix(ref.URI, "cid:")
 	if _, ok := v.msg.Payload(id); !ok {
-		return fmt.Errorf("%s: the message has no such payload", name)
+		return fmt.Errorf("%s: the message has no such payload", refName(ref.URI))
 	}
 	if len(ref.Transforms) != 1 || ref.Transforms[0] != AttachmentCST {
-		return fmt.Errorf("%s: transforms %v; exactly the Attachment-Content-Signature-Transform is accepted", name, ref.Transforms)
+		return fmt.Errorf("%s: transforms %v; exactly the Attachment-Content-Signature-Transform is accepted", refName(ref.URI), ref.Transforms)
 	}
 	ref.part = id
 	return nil
@@ -261,22 +282,33 @@ func (v *wsVerifier) signerCertificate(security, keyInfo *helium.Element) (*x509
 	if vt := attr(token, "ValueType"); vt != TokenX509v3 {
 		return nil, fmt.Errorf("security token value type %q is not supported (use %s)", vt, TokenX509v3)
 	}
-	return v.sec.trusted.verify(v.sec, strings.Join(strings.Fields(xmldoc.Text(token)), ""))
+	return v.sec.trusted.verify(v.sec, withoutSpace(xmldoc.Text(token)))
 }
 
 func (v *wsVerifier) signatureValue(si, sv *helium.Element, method string, signer *x509.Certificate) error {
-	value, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(xmldoc.Text(sv)), ""))
+	value, err := base64.StdEncoding.DecodeString(withoutSpace(xmldoc.Text(sv)))
 	if err != nil {
 		return errors.New("ds:SignatureValue is not base64")
 	}
-	canonicalSI, err := exclusiveC14N(si, nil)
+	canonicalSI, err := canonicalize(si, nil)
 	if err != nil {
 		return fmt.Errorf("canonicalising ds:SignedInfo: %w", err)
 	}
-	if err := dsig.VerifyWith(method, signer.PublicKey, canonicalSI, value); err != nil {
+	defer canonicalSI.release()
+	if err := dsig.VerifyWith(method, signer.PublicKey, canonicalSI.b.Bytes(), value); err != nil {
 		return fmt.Errorf("signature of %q: %w", signer.Subject.String(), err)
 	}
 	return nil
+}
+
+// withoutSpace removes the white space (as strings.Fields knows it) that
+// may break a base64 value into lines; most senders write none, and then
+// s is returned as it is.
+func withoutSpace(s string) string {
+	if strings.IndexFunc(s, unicode.IsSpace) < 0 {
+		return s
+	}
+	return strings.Join(strings.Fields(s), "")
 }
 
 func (v *wsVerifier) digest(r wsReference) error {
@@ -286,15 +318,17 @@ func (v *wsVerifier) digest(r wsReference) error {
 	}
 	hash := h.New()
 	if r.target != nil {
-		c, err := exclusiveC14N(r.target, r.prefixes)
+		c, err := canonicalize(r.target, r.prefixes)
 		if err != nil {
 			return fmt.Errorf("canonicalising %s: %w", r.target.Name(), err)
 		}
-		hash.Write(c)
+		hash.Write(c.b.Bytes())
+		c.release()
 	} else {
 		hash.Write(v.msg.wire[r.part])
 	}
-	if !bytes.Equal(hash.Sum(nil), r.value) {
+	var sum [64]byte
+	if !bytes.Equal(hash.Sum(sum[:0]), r.value) {
 		what := "payload " + r.URI
 		if r.target != nil {
 			what = r.target.Name()
@@ -308,29 +342,49 @@ func (v *wsVerifier) digest(r wsReference) error {
 // their elements and refuses an ID used twice: a Reference to it could be
 // made to cover either element.
 func indexIDs(root *helium.Element) (map[string]*helium.Element, error) {
-	index := map[string]*helium.Element{}
-	var walk func(*helium.Element) error
-	walk = func(e *helium.Element) error {
-		for _, a := range e.Attributes() {
-			isID := (a.URI() == NSWSU && a.LocalName() == "Id") || (a.URI() == nsXML && a.LocalName() == "id") ||
-				(a.URI() == "" && (a.LocalName() == "Id" || a.LocalName() == "ID" || a.LocalName() == "id"))
-			if !isID {
-				continue
-			}
-			value := xmldoc.AttrValue(a)
-			if _, dup := index[value]; dup {
-				return fmt.Errorf("the ID %q is used twice in the envelope", value)
-			}
-			index[value] = e
+	index := make(map[string]*helium.Element, 8)
+	return index, addIDs(index, root)
+}
+
+func addIDs(index map[string]*helium.Element, e *helium.Element) error {
+	var err error
+	e.ForEachAttribute(func(a *helium.Attribute) bool {
+		if !isIDAttribute(a) {
+			return true
 		}
-		for c := range xmldoc.ChildElements(e) {
-			if err := walk(c); err != nil {
-				return err
-			}
+		value := xmldoc.AttrValue(a)
+		if _, dup := index[value]; dup {
+			err = fmt.Errorf("the ID %q is used twice in the envelope", value)
+			return false
 		}
-		return nil
+		index[value] = e
+		return true
+	})
+	if err != nil {
+		return err
 	}
-	return index, walk(root)
+	for c := range xmldoc.ChildElements(e) {
+		if err := addIDs(index, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isIDAttribute tells the attributes a Reference may point at: wsu:Id,
+// xml:id and the unqualified Id, ID and id.
+func isIDAttribute(a *helium.Attribute) bool {
+	switch a.LocalName() {
+	case "Id":
+		uri := a.URI()
+		return uri == NSWSU || uri == ""
+	case "id":
+		uri := a.URI()
+		return uri == nsXML || uri == ""
+	case "ID":
+		return a.URI() == ""
+	}
+	return false
 }
 
 // certCache remembers the signer certificates whose chain verified, with

@@ -9,134 +9,147 @@ import (
 // UTC with milliseconds.
 const timestampLayout = "2006-01-02T15:04:05.000Z"
 
-func stamp(t time.Time) string { return t.UTC().Format(timestampLayout) }
+// appendStamp appends t in timestampLayout to b.
+func appendStamp(b []byte, t time.Time) []byte { return t.UTC().AppendFormat(b, timestampLayout) }
 
-// messagingNode is the eb:Messaging header for one user message and/or
-// signals, as a node for an envelope (soap:mustUnderstand set, and the
-// wsu:Id a signature refers to when id is not empty) or a standalone document.
-func messagingNode(user *UserMessage, signals []SignalMessage, inEnvelope bool, id string) *node {
-	n := el("eb:Messaging")
+// writeMessaging writes the eb:Messaging header for one user message
+// and/or signals, for an envelope (soap:mustUnderstand set, and the wsu:Id
+// a signature refers to when id is not empty) or a standalone document.
+func writeMessaging(w *canonWriter, user *UserMessage, signals []SignalMessage, inEnvelope bool, id string) {
 	if inEnvelope {
-		n.attr("soap:mustUnderstand", "true").attr("wsu:Id", id)
+		w.start("eb:Messaging", attribute{"soap:mustUnderstand", "true"}, attribute{"wsu:Id", id})
+	} else {
+		w.start("eb:Messaging")
 	}
 	for i := range signals {
-		n.add(signalNode(&signals[i]))
+		writeSignal(w, &signals[i])
 	}
 	if user != nil {
-		n.add(userNode(user))
+		writeUser(w, user)
 	}
-	return n
+	w.end()
 }
 
-func userNode(m *UserMessage) *node {
+func writeUser(w *canonWriter, m *UserMessage) {
 	mpc := m.MPC
 	if mpc == "" {
 		mpc = DefaultMPC
 	}
-	return el("eb:UserMessage",
-		messageInfo(m.Timestamp, m.MessageID, m.RefToMessageID),
-		el("eb:PartyInfo",
-			partyNode("eb:From", m.From),
-			partyNode("eb:To", m.To)),
-		collaboration(m),
-		propertiesNode("eb:MessageProperties", m.Properties),
-		payloadInfo(m.Parts),
-	).attr("mpc", mpc)
+	w.start("eb:UserMessage", attribute{"mpc", mpc})
+	writeMessageInfo(w, m.Timestamp, m.MessageID, m.RefToMessageID)
+	w.start("eb:PartyInfo")
+	writeParty(w, "eb:From", m.From)
+	writeParty(w, "eb:To", m.To)
+	w.end()
+	w.start("eb:CollaborationInfo")
+	w.text("eb:AgreementRef", m.AgreementRef)
+	w.text("eb:Service", m.Service, attribute{"type", m.ServiceType})
+	w.text("eb:Action", m.Action)
+	w.text("eb:ConversationId", m.ConversationID)
+	w.end()
+	writeProperties(w, "eb:MessageProperties", m.Properties)
+	if len(m.Parts) > 0 {
+		w.start("eb:PayloadInfo")
+		for _, p := range m.Parts {
+			w.start("eb:PartInfo", attribute{"href", p.Href})
+			writeProperties(w, "eb:PartProperties", p.Properties)
+			w.end()
+		}
+		w.end()
+	}
+	w.end()
 }
 
-func messageInfo(ts time.Time, id, ref string) *node {
-	return el("eb:MessageInfo",
-		textEl("eb:Timestamp", stamp(ts)),
-		textEl("eb:MessageId", id),
-		textEl("eb:RefToMessageId", ref))
+func writeMessageInfo(w *canonWriter, ts time.Time, id, ref string) {
+	var stampBuf [len(timestampLayout)]byte
+	w.start("eb:MessageInfo")
+	w.text("eb:Timestamp", string(appendStamp(stampBuf[:0], ts)))
+	w.text("eb:MessageId", id)
+	w.text("eb:RefToMessageId", ref)
+	w.end()
 }
 
-func partyNode(name string, p Party) *node {
-	return el(name, textEl("eb:PartyId", p.ID).attr("type", p.IDType), textEl("eb:Role", p.Role))
+func writeParty(w *canonWriter, name string, p Party) {
+	w.start(name)
+	w.text("eb:PartyId", p.ID, attribute{"type", p.IDType})
+	w.text("eb:Role", p.Role)
+	w.end()
 }
 
-func collaboration(m *UserMessage) *node {
-	return el("eb:CollaborationInfo",
-		textEl("eb:AgreementRef", m.AgreementRef),
-		textEl("eb:Service", m.Service).attr("type", m.ServiceType),
-		textEl("eb:Action", m.Action),
-		textEl("eb:ConversationId", m.ConversationID))
-}
-
-func propertiesNode(name string, props []Property) *node {
+// writeProperties writes the properties, or nothing when there are none.
+func writeProperties(w *canonWriter, name string, props []Property) {
 	if len(props) == 0 {
-		return nil
+		return
 	}
-	n := el(name)
+	w.start(name)
 	for _, p := range props {
-		n.add(textEl("eb:Property", p.Value).attr("name", p.Name).attr("type", p.Type))
+		w.text("eb:Property", p.Value, attribute{"name", p.Name}, attribute{"type", p.Type})
 	}
-	return n
+	w.end()
 }
 
-func payloadInfo(parts []PartInfo) *node {
-	if len(parts) == 0 {
-		return nil
-	}
-	n := el("eb:PayloadInfo")
-	for _, p := range parts {
-		n.add(el("eb:PartInfo", propertiesNode("eb:PartProperties", p.Properties)).attr("href", p.Href))
-	}
-	return n
-}
-
-func signalNode(s *SignalMessage) *node {
-	n := el("eb:SignalMessage", messageInfo(s.Timestamp, s.MessageID, s.RefToMessageID))
+func writeSignal(w *canonWriter, s *SignalMessage) {
+	w.start("eb:SignalMessage")
+	writeMessageInfo(w, s.Timestamp, s.MessageID, s.RefToMessageID)
 	if s.Receipt != nil {
-		n.add(receiptNode(s.Receipt))
+		writeReceipt(w, s.Receipt)
 	}
 	for _, e := range s.Errors {
-		n.add(el("eb:Error",
-			textEl("eb:Description", e.Description).attr("xml:lang", "en"),
-			textEl("eb:ErrorDetail", e.Detail),
-		).attr("errorCode", e.Code).attr("severity", e.Severity).attr("shortDescription", e.ShortDesc).
-			attr("category", e.Category).attr("origin", e.Origin).attr("refToMessageInError", e.RefToMessageID))
+		w.start("eb:Error",
+			attribute{"errorCode", e.Code}, attribute{"severity", e.Severity}, attribute{"shortDescription", e.ShortDesc},
+			attribute{"category", e.Category}, attribute{"origin", e.Origin}, attribute{"refToMessageInError", e.RefToMessageID})
+		w.text("eb:Description", e.Description, attribute{"xml:lang", "en"})
+		w.text("eb:ErrorDetail", e.Detail)
+		w.end()
 	}
-	return n
+	w.end()
 }
 
-// receiptNode writes the non-repudiation information of a receipt: one
+// writeReceipt writes the non-repudiation information of a receipt: one
 // ds:Reference per part received — for a signed message, a copy of each
 // Reference of its signature.
-func receiptNode(r *Receipt) *node {
-	nri := el("ebbp:NonRepudiationInformation")
+func writeReceipt(w *canonWriter, r *Receipt) {
+	w.start("eb:Receipt")
+	w.start("ebbp:NonRepudiationInformation")
 	for _, p := range r.Parts {
 		method := p.DigestMethod
 		if method == "" {
 			method = DigestSHA256
 		}
-		nri.add(el("ebbp:MessagePartNRInformation",
-			el("ds:Reference",
-				transformsNode(p.Transforms),
-				el("ds:DigestMethod").attr("Algorithm", method),
-				textEl("ds:DigestValue", p.Digest),
-			).attr("URI", p.URI)))
+		w.start("ebbp:MessagePartNRInformation")
+		writeReference(w, p.URI, p.Transforms, method, p.Digest)
+		w.end()
 	}
-	return el("eb:Receipt", nri)
+	w.end()
+	w.end()
 }
 
-func transformsNode(algorithms []string) *node {
-	if len(algorithms) == 0 {
-		return nil
+// writeReference writes a ds:Reference, of a signature or of a receipt.
+func writeReference(w *canonWriter, uri string, transforms []string, method, digest string) {
+	w.start("ds:Reference", attribute{"URI", uri})
+	if len(transforms) > 0 {
+		w.start("ds:Transforms")
+		for _, a := range transforms {
+			w.start("ds:Transform", attribute{"Algorithm", a})
+			w.end()
+		}
+		w.end()
 	}
-	n := el("ds:Transforms")
-	for _, a := range algorithms {
-		n.add(el("ds:Transform").attr("Algorithm", a))
-	}
-	return n
+	w.start("ds:DigestMethod", attribute{"Algorithm", method})
+	w.end()
+	w.text("ds:DigestValue", digest)
+	w.end()
 }
 
 // HeaderXML serialises the eb:Messaging header of a user message on its own
 // (the form of the OOTS header examples).
 func HeaderXML(m *UserMessage) []byte {
 	var b bytes.Buffer
+	b.Grow(2048)
 	b.WriteString(xmlDeclaration)
-	b.Write(canonical(messagingNode(m, nil, false, ""), 0))
+	var w canonWriter
+	w.reset(&b, 0)
+	writeMessaging(&w, m, nil, false, "")
 	b.WriteByte('\n')
 	return b.Bytes()
 }
@@ -147,24 +160,33 @@ const xmlDeclaration = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 // user message and/or signal messages; the body stays empty, as AS4 puts
 // payloads in MIME parts. It is not signed: Security.Encode signs.
 func EnvelopeXML(user *UserMessage, signals ...SignalMessage) []byte {
-	return assembleEnvelope(nil, canonical(messagingNode(user, signals, true, ""), 1), canonical(el("soap:Body"), 0))
+	env, _, _ := (*Security)(nil).envelope(user, signals, nil) // cannot fail unsigned
+	return env
 }
 
-// assembleEnvelope puts the header blocks and the body (each already
-// written with its own namespace declarations) into a SOAP 1.2 envelope.
-func assembleEnvelope(security, messaging, body []byte) []byte {
+// assembleEnvelope puts the eb:Messaging header block and the body (each
+// already written with its own namespace declarations) into an unsigned
+// SOAP 1.2 envelope.
+func assembleEnvelope(messaging, body []byte) []byte {
 	var b bytes.Buffer
-	b.Grow(len(security) + len(messaging) + len(body) + 256)
+	b.Grow(len(messaging) + len(body) + 256)
+	startEnvelope(&b)
+	finishEnvelope(&b, messaging, body)
+	return b.Bytes()
+}
+
+// startEnvelope writes the envelope up to its first header block.
+func startEnvelope(b *bytes.Buffer) {
 	b.WriteString(xmlDeclaration)
 	b.WriteString(`<soap:Envelope xmlns:soap="` + NSSOAP12 + `">` + "\n")
 	b.WriteString("<soap:Header>\n  ")
-	if security != nil {
-		b.Write(security)
-		b.WriteString("\n  ")
-	}
+}
+
+// finishEnvelope writes the eb:Messaging header block, the body and the
+// end of the envelope.
+func finishEnvelope(b *bytes.Buffer, messaging, body []byte) {
 	b.Write(messaging)
 	b.WriteString("\n</soap:Header>\n")
 	b.Write(body)
 	b.WriteString("\n</soap:Envelope>\n")
-	return b.Bytes()
 }

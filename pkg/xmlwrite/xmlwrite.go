@@ -57,10 +57,31 @@ func (n *Node) Add(children ...*Node) *Node {
 // Document serialises root with an XML declaration and a four-space indent;
 // decls (namespace declarations) come first on the root element.
 func Document(root *Node, decls ...Attr) []byte {
+	const decl = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 	var b bytes.Buffer
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	// One allocation of about the right size instead of a dozen doublings
+	// (and copies) of a growing buffer.
+	size := len(decl) + root.size(0)
+	for _, a := range decls {
+		size += len(a.Name) + len(a.Value) + 4
+	}
+	b.Grow(size)
+	b.WriteString(decl)
 	WriteIndented(&b, root, decls...)
 	return b.Bytes()
+}
+
+// size estimates the serialised length of n at depth: exact but for the
+// escapes, which only lengthen the text a little.
+func (n *Node) size(depth int) int {
+	size := 2*(4*depth+len(n.name)) + len(n.text) + 7
+	for _, a := range n.attrs {
+		size += len(a.Name) + len(a.Value) + 4
+	}
+	for _, c := range n.children {
+		size += c.size(depth + 1)
+	}
+	return size
 }
 
 // WriteIndented serialises root without an XML declaration.
@@ -121,51 +142,117 @@ func escape(b *bytes.Buffer, s string, inAttr bool) { writeEscaped(b, s, inAttr,
 // it, so that what they sign is exactly what they send.
 func WriteCanonical(b *bytes.Buffer, s string, inAttr bool) { writeEscaped(b, s, inAttr, false) }
 
+// WriteCanonicalBytes is WriteCanonical for text held as bytes (a parsed
+// node's content), without converting it to a string first.
+func WriteCanonicalBytes(b *bytes.Buffer, s []byte, inAttr bool) {
+	e := escaperFor(inAttr, false)
+	for i := 0; ; {
+		j, esc, width := nextEscape(s, i, e)
+		b.Write(s[i:j])
+		if j == len(s) {
+			return
+		}
+		b.WriteString(esc)
+		i = j + width
+	}
+}
+
 func writeEscaped(b *bytes.Buffer, s string, inAttr, gtInAttr bool) {
 	// Runs of characters that need no escape are copied whole: messages are
 	// mostly such runs, and writing them rune by rune is most of the cost.
-	last := 0
-	for i := 0; i < len(s); {
-		var esc string
-		width := 1
-		if c := s[i]; c < utf8.RuneSelf {
-			switch {
-			case c == '&':
-				esc = "&amp;"
-			case c == '<':
-				esc = "&lt;"
-			case c == '>' && (!inAttr || gtInAttr):
-				esc = "&gt;"
-			case c == '"' && inAttr:
-				esc = "&quot;"
-			case c == '\r':
-				esc = "&#xD;"
-			case c == '\n' && inAttr:
-				esc = "&#xA;"
-			case c == '\t' && inAttr:
-				esc = "&#x9;"
-			case !xmlChar(rune(c)):
-				esc = string(utf8.RuneError)
-			default:
-				i++
-				continue
-			}
-		} else {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			// An invalid byte decodes as RuneError of width 1 and is replaced,
-			// as is a character XML does not allow.
-			if (r != utf8.RuneError || n > 1) && xmlChar(r) {
-				i += n
-				continue
-			}
-			esc, width = string(utf8.RuneError), n
+	e := escaperFor(inAttr, gtInAttr)
+	for i := 0; ; {
+		j, esc, width := nextEscape(s, i, e)
+		b.WriteString(s[i:j])
+		if j == len(s) {
+			return
 		}
-		b.WriteString(s[last:i])
 		b.WriteString(esc)
-		i += width
-		last = i
+		i = j + width
 	}
-	b.WriteString(s[last:])
+}
+
+// escaper is one escaping mode as tables: special marks the bytes the
+// scan must stop at (those with a replacement, and every byte of a
+// multi-byte sequence, which may be invalid or a character XML excludes);
+// repl holds the replacement of the ASCII ones. One table look-up per byte
+// is what keeps the scan of long plain runs cheap.
+type escaper struct {
+	special [256]bool
+	repl    [utf8.RuneSelf]string
+}
+
+var (
+	textEscaper      = newEscaper(false, true)
+	attrEscaper      = newEscaper(true, true)
+	canonAttrEscaper = newEscaper(true, false)
+)
+
+func escaperFor(inAttr, gtInAttr bool) *escaper {
+	switch {
+	case !inAttr:
+		return textEscaper
+	case gtInAttr:
+		return attrEscaper
+	}
+	return canonAttrEscaper
+}
+
+func newEscaper(inAttr, gtInAttr bool) *escaper {
+	e := &escaper{}
+	for c := range utf8.RuneSelf {
+		var esc string
+		switch {
+		case c == '&':
+			esc = "&amp;"
+		case c == '<':
+			esc = "&lt;"
+		case c == '>' && (!inAttr || gtInAttr):
+			esc = "&gt;"
+		case c == '"' && inAttr:
+			esc = "&quot;"
+		case c == '\r':
+			esc = "&#xD;"
+		case c == '\n' && inAttr:
+			esc = "&#xA;"
+		case c == '\t' && inAttr:
+			esc = "&#x9;"
+		case !xmlChar(rune(c)):
+			esc = string(utf8.RuneError)
+		default:
+			continue
+		}
+		e.special[c], e.repl[c] = true, esc
+	}
+	for c := utf8.RuneSelf; c < len(e.special); c++ {
+		e.special[c] = true
+	}
+	return e
+}
+
+// nextEscape finds the first character at or after i that must be
+// replaced: it returns its index j (len(s) when there is none), its
+// replacement and its width in bytes.
+func nextEscape[T string | []byte](s T, i int, e *escaper) (j int, esc string, width int) {
+	for ; i < len(s); i++ {
+		c := s[i]
+		if !e.special[c] {
+			continue
+		}
+		if c < utf8.RuneSelf {
+			return i, e.repl[c], 1
+		}
+		// An invalid byte decodes as RuneError of width 1 and is replaced,
+		// as is a character XML does not allow.
+		var buf [utf8.UTFMax]byte
+		r, n := utf8.DecodeRune(buf[:copy(buf[:], s[i:])])
+		if (r != utf8.RuneError || n > 1) && xmlChar(r) {
+			i += n - 1
+			continue
+		}
+		return i, string(utf8.RuneError), n
+	}
+	return len(s), "", 0
 }
 
 // xmlChar is the XML 1.0 Char production.

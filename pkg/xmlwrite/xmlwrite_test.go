@@ -93,6 +93,26 @@ func FuzzEscapeMatchesDefinition(f *testing.F) {
 			if want := escapeRuneByRune(s, mode[0], mode[1]); b.String() != want {
 				t.Fatalf("writeEscaped(%q, attr=%v, gt=%v) = %q, want %q", s, mode[0], mode[1], b.String(), want)
 			}
+			if !mode[1] {
+				var bb bytes.Buffer
+				WriteCanonicalBytes(&bb, []byte(s), mode[0])
+				if bb.String() != b.String() {
+					t.Fatalf("WriteCanonicalBytes(%q, attr=%v) = %q, want %q", s, mode[0], bb.String(), b.String())
+				}
+			}
 		}
 	})
+}
+
+// BenchmarkEscape escapes text typical of messages: long runs of plain
+// characters with a few that need an escape and some non-ASCII ones.
+func BenchmarkEscape(b *testing.B) {
+	s := strings.Repeat("Évidence for \"Tom & Jerry\" <ok> urn:oasis:names:tc:ebcore:partyid-type ", 40)
+	var buf bytes.Buffer
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		buf.Reset()
+		WriteCanonical(&buf, s, false)
+		WriteCanonical(&buf, s, true)
+	}
 }
