@@ -131,6 +131,16 @@ func (ru *run) runDuring(ctx context.Context, steps []StepSpec) <-chan []*StepRe
 	return out
 }
 
+// answersExpected is how many of n repeats of a journey must end answered:
+// all of them, unless the journey is expected to fail (as in TC04) — a load
+// run in which every exchange failed must not pass.
+func answersExpected(e *Expect, n int) int {
+	if e != nil && e.Outcome == requester.OutcomeFailed {
+		return 0
+	}
+	return n
+}
+
 func checkLoadStats(l *LoadSpec, st *LoadStats, rep *StepReport) {
 	if st.Lost != 0 {
 		rep.fail("%d exchange(s) lost: sent but neither answered nor failed", st.Lost)

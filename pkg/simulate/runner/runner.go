@@ -173,6 +173,7 @@ func loadStepFrom(sc *Scenario, exchanges, concurrency int) (StepSpec, error) {
 		if s.Journey != nil {
 			return StepSpec{Line: s.Line, Load: &LoadSpec{
 				Exchanges: exchanges, Concurrency: concurrency, Journey: s.Journey, Requester: s.Requester,
+				MinAnswered: answersExpected(s.Expect, exchanges),
 			}}, nil
 		}
 		if s.Load != nil {

@@ -234,6 +234,29 @@ steps:
 	}
 }
 
+// TestExchangesOptionNeedsEveryAnswer: a load run made of a journey that
+// expects an answer fails when exchanges fail; one made of a journey
+// expected to fail (as TC04) does not.
+func TestExchangesOptionNeedsEveryAnswer(t *testing.T) {
+	r := sharedRunner(Options{Exchanges: 4, Concurrency: 2})
+	rep := runYAML(t, r, "id: T6b\n"+fakeNodes+`
+steps:
+  - journey: {name: slow}
+`)
+	load := rep.Steps[0]
+	if load.Passed || load.Load.Failed != 4 || !strings.Contains(strings.Join(load.Failures, ";"), "0 exchange(s) answered, expected at least 4") {
+		t.Errorf("every exchange failed, yet: passed %v %+v %v", load.Passed, load.Load, load.Failures)
+	}
+	rep = runYAML(t, r, "id: T6c\n"+fakeNodes+`
+steps:
+  - journey: {name: slow}
+    expect: {outcome: failed}
+`)
+	if load := rep.Steps[0]; !load.Passed || load.Load.Failed != 4 {
+		t.Errorf("failures expected by the journey: passed %v %+v %v", load.Passed, load.Load, load.Failures)
+	}
+}
+
 func TestExternalNode(t *testing.T) {
 	r := sharedRunner(Options{External: map[string]string{"provider": "http://192.0.2.10:8443"}})
 	rep := runYAML(t, r, "id: T7\n"+fakeNodes+`
