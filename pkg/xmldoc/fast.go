@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"net/url"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -54,16 +55,39 @@ type rawAttr struct {
 	start, end    int // where the decoded, normalised value sits in text
 }
 
+// parsers keeps fastParsers, whose scratch slices then grow once rather
+// than on every document.
+var parsers = sync.Pool{New: func() any { return new(fastParser) }}
+
+// maxKeptText bounds the scratch text a pooled parser keeps, so that one
+// huge attribute value does not stay pinned in the pool.
+const maxKeptText = 64 << 10
+
 // parseFast returns the document's tree, or false when helium must parse it.
 func parseFast(data []byte, maxDepth int) (*helium.Document, bool) {
-	p := &fastParser{data: data, line: 1, maxDepth: maxDepth}
-	if !p.document() {
-		if p.doc != nil {
-			p.doc.Free()
+	p := parsers.Get().(*fastParser) //nolint:forcetypeassert // the pool holds nothing else
+	p.data, p.pos, p.line, p.maxDepth = data, 0, 1, maxDepth
+	ok := p.document()
+	doc := p.doc
+	p.release()
+	if !ok {
+		if doc != nil {
+			doc.Free()
 		}
 		return nil, false
 	}
-	return p.doc, true
+	return doc, true
+}
+
+// release returns p to the pool, keeping only its scratch space.
+func (p *fastParser) release() {
+	p.data, p.doc = nil, nil
+	p.scopes, p.attrs = p.scopes[:0], p.attrs[:0]
+	p.text = p.text[:0]
+	if cap(p.text) > maxKeptText {
+		p.text = nil
+	}
+	parsers.Put(p)
 }
 
 func (p *fastParser) document() bool {
@@ -98,10 +122,10 @@ func (p *fastParser) xmlDecl() (version, encoding string, standalone helium.Docu
 	}
 	p.pos += 5
 	name, value, ok := p.pseudoAttr()
-	if !ok || name != "version" || value != "1.0" {
+	if !ok || string(name) != "version" || string(value) != "1.0" {
 		return "", "", standalone, false
 	}
-	version = value
+	version = "1.0"
 	for {
 		spaced := p.skipSpace()
 		if bytes.HasPrefix(p.data[p.pos:], []byte("?>")) {
@@ -115,11 +139,11 @@ func (p *fastParser) xmlDecl() (version, encoding string, standalone helium.Docu
 		switch {
 		case !ok:
 			return "", "", standalone, false
-		case name == "encoding" && encoding == "" && standalone == helium.StandaloneImplicitNo && isUTF8Name(value):
-			encoding = value
-		case name == "standalone" && standalone == helium.StandaloneImplicitNo && value == "yes":
+		case string(name) == "encoding" && encoding == "" && standalone == helium.StandaloneImplicitNo && utf8Name(value) != "":
+			encoding = utf8Name(value)
+		case string(name) == "standalone" && standalone == helium.StandaloneImplicitNo && string(value) == "yes":
 			standalone = helium.StandaloneExplicitYes
-		case name == "standalone" && standalone == helium.StandaloneImplicitNo && value == "no":
+		case string(name) == "standalone" && standalone == helium.StandaloneImplicitNo && string(value) == "no":
 			standalone = helium.StandaloneExplicitNo
 		default:
 			return "", "", standalone, false
@@ -127,33 +151,42 @@ func (p *fastParser) xmlDecl() (version, encoding string, standalone helium.Docu
 	}
 }
 
-func isUTF8Name(s string) bool {
-	return s == "UTF-8" || s == "utf-8"
+// utf8Name returns the encoding name b as a constant string when it is one
+// of the two spellings of UTF-8 the fast path takes, and "" otherwise.
+func utf8Name(b []byte) string {
+	switch string(b) {
+	case "UTF-8":
+		return "UTF-8"
+	case "utf-8":
+		return "utf-8"
+	}
+	return ""
 }
 
-// pseudoAttr reads `S name S? = S? "value"` of the XML declaration.
-func (p *fastParser) pseudoAttr() (name, value string, ok bool) {
+// pseudoAttr reads `S name S? = S? "value"` of the XML declaration; name
+// and value point into the input.
+func (p *fastParser) pseudoAttr() (name, value []byte, ok bool) {
 	p.skipSpace()
 	start := p.pos
 	for p.pos < len(p.data) && isNameByte(p.data[p.pos]) {
 		p.pos++
 	}
-	name = string(p.data[start:p.pos])
+	name = p.data[start:p.pos]
 	p.skipSpace()
 	if !p.at('=') {
-		return "", "", false
+		return nil, nil, false
 	}
 	p.pos++
 	p.skipSpace()
 	if p.pos >= len(p.data) || (p.data[p.pos] != '"' && p.data[p.pos] != '\'') {
-		return "", "", false
+		return nil, nil, false
 	}
 	q := p.data[p.pos]
 	end := bytes.IndexByte(p.data[p.pos+1:], q)
 	if end < 0 {
-		return "", "", false
+		return nil, nil, false
 	}
-	value = string(p.data[p.pos+1 : p.pos+1+end])
+	value = p.data[p.pos+1 : p.pos+1+end]
 	p.pos += end + 2
 	return name, value, true
 }
@@ -240,18 +273,16 @@ func (p *fastParser) element(parent helium.MutableNode, depth int) bool {
 		p.scopes = p.scopes[:scopeMark]
 		return true
 	}
-	if bytes.HasPrefix(p.data[p.pos:], []byte("/>")) {
+	if p.pos+1 < len(p.data) && p.data[p.pos] == '/' && p.data[p.pos+1] == '>' {
 		return false // helium refuses content that starts with "/>"; so must we
 	}
+	// content returns true only at "</".
 	if !p.content(e, depth) {
 		return false
 	}
 	// End tag: </qname S? >
-	if !bytes.HasPrefix(p.data[p.pos:], []byte("</")) {
-		return false
-	}
 	p.pos += 2
-	if !bytes.HasPrefix(p.data[p.pos:], qname) {
+	if end := p.pos + len(qname); end > len(p.data) || string(p.data[p.pos:end]) != string(qname) {
 		return false
 	}
 	p.pos += len(qname)
@@ -339,9 +370,9 @@ func (p *fastParser) startTag() (declared int, empty, ok bool) {
 			if prefix == "xmlns" {
 				prefix = local // xmlns:p declares p; xmlns alone, the default
 			}
-			uri := string(p.text[start:])
-			p.text = p.text[:start]
-			if prefix == "xml" && uri == nsXML {
+			uri := p.text[start:]
+			p.text = p.text[:start] // uri stays valid until the next append
+			if prefix == "xml" && string(uri) == nsXML {
 				continue // allowed, and not a declaration of the tree
 			}
 			if !p.declare(prefix, uri, len(p.scopes)-declared) {
@@ -359,9 +390,9 @@ func (p *fastParser) startTag() (declared int, empty, ok bool) {
 
 // declare adds a namespace declaration of the current element, refusing
 // the cases XML Namespaces forbids or that helium must judge.
-func (p *fastParser) declare(prefix, uri string, first int) bool {
-	if uri == nsXML || uri == nsXMLNS || prefix == "xml" || prefix == "xmlns" || (prefix != "" && uri == "") ||
-		len(p.scopes) == maxFastScopes {
+func (p *fastParser) declare(prefix string, name []byte, first int) bool {
+	if string(name) == nsXML || string(name) == nsXMLNS || prefix == "xml" || prefix == "xmlns" ||
+		(prefix != "" && len(name) == 0) || len(p.scopes) == maxFastScopes {
 		return false
 	}
 	for _, b := range p.scopes[first:] {
@@ -369,7 +400,7 @@ func (p *fastParser) declare(prefix, uri string, first int) bool {
 			return false
 		}
 	}
-	uri = intern([]byte(uri))
+	uri := intern(name)
 	if prefix != "" && !parsesAsURL(uri) {
 		return false // helium refuses a prefixed declaration that is no URL
 	}
@@ -380,14 +411,15 @@ func (p *fastParser) declare(prefix, uri string, first int) bool {
 // parsesAsURL tells whether url.Parse takes uri, remembering the answers
 // for the few namespace names a node meets.
 func parsesAsURL(uri string) bool {
-	slot := &urlTable[maphash.String(internSeed, uri)&(internSlots-1)]
-	if s := slot.Load(); s != nil && *s == uri {
+	h := maphash.String(internSeed, uri)
+	set := &urlTable[h%internSets]
+	if _, ok := find(set, uri); ok {
 		return true
 	}
 	if _, err := url.Parse(uri); err != nil {
 		return false
 	}
-	slot.Store(&uri)
+	set.add(uri, h)
 	return true
 }
 
@@ -586,20 +618,25 @@ func (p *fastParser) content(e *helium.Element, depth int) bool {
 			}
 			continue
 		}
+		// Dispatch on the byte after '<' first: comparing prefixes costs
+		// a call each, and nearly every '<' starts an element or end tag.
 		rest := p.data[p.pos:]
-		switch {
-		case bytes.HasPrefix(rest, []byte("</")):
+		if len(rest) < 2 {
+			return false
+		}
+		switch c := rest[1]; {
+		case c == '/':
 			return true
-		case bytes.HasPrefix(rest, []byte("<!--")):
+		case isNameStartByte(c):
+			if !p.element(e, depth+1) {
+				return false
+			}
+		case c == '!' && bytes.HasPrefix(rest, []byte("<!--")):
 			if !p.comment(e) {
 				return false
 			}
-		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+		case c == '!' && bytes.HasPrefix(rest, []byte("<![CDATA[")):
 			if !p.cdata(e) {
-				return false
-			}
-		case len(rest) > 1 && isNameStartByte(rest[1]):
-			if !p.element(e, depth+1) {
 				return false
 			}
 		default:
@@ -617,8 +654,7 @@ func (p *fastParser) charData(e *helium.Element) bool {
 	decoded := false // p.text holds the run so far
 	for p.pos < len(p.data) {
 		run := p.pos
-		p.pos = scanRun(p.data, p.pos, &plainText)
-		p.line += bytes.Count(p.data[run:p.pos], newline)
+		p.pos = p.scanText(p.pos)
 		if decoded {
 			p.text = append(p.text, p.data[run:p.pos]...)
 		}
@@ -722,7 +758,24 @@ func scanRun(data []byte, i int, table *[256]bool) int {
 	return i
 }
 
-var newline = []byte{'\n'}
+// scanText returns where the run of plain character data that starts at i
+// ends, counting its lines: in one pass, as the runs are mostly short
+// indentation, where a separate count costs more than it saves.
+func (p *fastParser) scanText(i int) int {
+	data, lines := p.data, 0
+	for i < len(data) {
+		c := data[i]
+		if !plainText[c] {
+			break
+		}
+		if c == '\n' {
+			lines++
+		}
+		i++
+	}
+	p.line += lines
+	return i
+}
 
 // nameByte marks the ASCII bytes isNameByte accepts, for the name loop.
 var nameByte = func() (t [256]bool) {
@@ -758,23 +811,63 @@ var plainText, plainAttr = func() (text, attr [256]bool) {
 
 // Names repeat from one message to the next: they are interned in a small
 // lock-free table so that parsing does not allocate a string per name.
-const internSlots = 4096
+// Namespace names are interned too, hence the length bound well above
+// element names: the WS-Security ones are over 80 bytes.
+//
+// The table is set-associative: with one slot per hash, two of the few
+// hundred names a node meets would, more often than not, share a slot and
+// evict each other on every message.
+const (
+	internSets   = 1024
+	internWays   = 4
+	maxInternLen = 256
+)
+
+type internSet [internWays]atomic.Pointer[string]
 
 var (
 	internSeed  = maphash.MakeSeed()
-	internTable [internSlots]atomic.Pointer[string]
-	urlTable    [internSlots]atomic.Pointer[string] // namespace names url.Parse takes
+	internTable [internSets]internSet
+	urlTable    [internSets]internSet // namespace names url.Parse takes
 )
 
 func intern(b []byte) string {
-	if len(b) > 64 {
+	if len(b) > maxInternLen {
 		return string(b)
 	}
-	slot := &internTable[maphash.Bytes(internSeed, b)&(internSlots-1)]
-	if s := slot.Load(); s != nil && *s == string(b) {
-		return *s
+	h := maphash.Bytes(internSeed, b)
+	set := &internTable[h%internSets]
+	if s, ok := find(set, b); ok {
+		return s
 	}
 	s := string(b)
-	slot.Store(&s)
+	set.add(s, h)
 	return s
+}
+
+// find returns the string of the set equal to k. It is generic so that
+// a []byte key is compared without being converted to a string first,
+// which would allocate for keys over 32 bytes.
+func find[K string | []byte](t *internSet, k K) (string, bool) {
+	for i := range t {
+		p := t[i].Load()
+		if p == nil {
+			return "", false // the set fills from its first slot
+		}
+		if *p == string(k) {
+			return *p, true
+		}
+	}
+	return "", false
+}
+
+// add stores s, hashed to h, in a free slot of the set, or in place of one
+// picked by h once the set is full.
+func (t *internSet) add(s string, h uint64) {
+	for i := range t {
+		if t[i].CompareAndSwap(nil, &s) {
+			return
+		}
+	}
+	t[(h/internSets)%internWays].Store(&s)
 }

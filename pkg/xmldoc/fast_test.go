@@ -223,7 +223,22 @@ func FuzzFastPath(f *testing.F) {
 	for _, c := range fastCases {
 		f.Add([]byte(c))
 	}
+	if envelope, err := os.ReadFile(filepath.Join("testdata", "as4-envelope.xml")); err == nil {
+		f.Add(envelope)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		compareRoutes(t, "input", data, xmldoc.Limits{MaxBytes: 1 << 16, MaxDepth: 64})
 	})
+}
+
+// TestFastPathEnvelope checks that the signed AS4 envelope of the benchmark
+// takes the fast path and gets the tree helium builds.
+func TestFastPathEnvelope(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "as4-envelope.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !compareRoutes(t, "as4-envelope.xml", data, xmldoc.DefaultLimits) {
+		t.Error("the fast path refuses the AS4 envelope")
+	}
 }
