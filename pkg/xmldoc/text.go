@@ -42,8 +42,8 @@ func Attr(e *helium.Element, name string) (string, bool) {
 	if e == nil {
 		return "", false
 	}
-	a, ok := e.FindAttribute(helium.QNamePredicate(name))
-	if !ok {
+	a := AttrNode(e, name)
+	if a == nil {
 		return "", false
 	}
 	return strings.TrimSpace(AttrValue(a)), true
