@@ -38,6 +38,12 @@ func (l *List) Contains(code string) bool {
 	return ok
 }
 
+// ContainsBytes is Contains for a code held as bytes; it does not copy them.
+func (l *List) ContainsBytes(code []byte) bool {
+	_, ok := l.index[string(code)]
+	return ok
+}
+
 // NewSet reads lists lazily from dir in fsys: NAME.txt files.
 func NewSet(fsys fs.FS, dir string) *Set {
 	return &Set{fsys: fsys, dir: dir, lists: map[string]*List{}}

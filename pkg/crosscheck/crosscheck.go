@@ -38,9 +38,12 @@ const (
 
 const statusFailureSuffix = ":ResponseStatusType:Failure"
 
-// pair is the exchange being checked: the two root elements.
+// pair is the exchange being checked: the two root elements, and the
+// elements several rules compare, found once.
 type pair struct {
 	req, resp *helium.Element
+	types     []*helium.Element // requestedTypes of req
+	evidences []*helium.Element // evidences of resp
 }
 
 // failed reports whether the response is an error response: a Failure status
@@ -73,6 +76,7 @@ func Check(request, response *helium.Document) []report.Finding {
 	if bad != nil {
 		return bad
 	}
+	p.types, p.evidences = requestedTypes(p.req), evidences(p.resp)
 	var out []report.Finding
 	for _, r := range rules {
 		out = append(out, r(p)...)

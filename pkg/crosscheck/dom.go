@@ -1,10 +1,10 @@
 package crosscheck
 
 import (
-	"github.com/oots-tools/oots/pkg/xmldoc"
 	"strings"
 
 	"github.com/lestrrat-go/helium"
+	"github.com/oots-tools/oots/pkg/xmldoc"
 )
 
 // Namespaces of the EDM messages. Elements are matched by namespace URI and
@@ -28,8 +28,8 @@ var (
 
 // slot is the rim:Slot child of e with the given name, or nil.
 func slot(e *helium.Element, name string) *helium.Element {
-	for _, s := range children(e, nsRIM, "Slot") {
-		if v, _ := s.GetAttribute("name"); v == name {
+	for s := range xmldoc.ChildElements(e) {
+		if is(s, nsRIM, "Slot") && xmldoc.AttrIs(s, "name", name) {
 			return s
 		}
 	}

@@ -40,7 +40,7 @@ func matchType(types []*helium.Element, class string) *helium.Element {
 // checkEvidenceType: every evidence returned must be of an evidence type the
 // requester asked for; the classification is the key the DSD gave it.
 func checkEvidenceType(p pair) []report.Finding {
-	types := requestedTypes(p.req)
+	types := p.types
 	var want []string
 	for _, t := range types {
 		if c := text(child(t, nsSDG, "EvidenceTypeClassification")); c != "" {
@@ -51,7 +51,7 @@ func checkEvidenceType(p pair) []report.Finding {
 		return nil
 	}
 	var out []report.Finding
-	for _, ev := range evidences(p.resp) {
+	for _, ev := range p.evidences {
 		got, at := classification(ev)
 		if at != nil && matchType(types, got) == nil {
 			out = append(out, finding(RuleEvidenceType, report.SeverityError, at,
@@ -71,9 +71,9 @@ var distributionFields = []string{"Format", "ConformsTo", "Transformation"}
 // are compared, and only for evidence of a requested type (a wrong type is
 // already an OOTS-X-005 error).
 func checkDistribution(p pair) []report.Finding {
-	types := requestedTypes(p.req)
+	types := p.types
 	var out []report.Finding
-	for _, ev := range evidences(p.resp) {
+	for _, ev := range p.evidences {
 		class, _ := classification(ev)
 		asked := child(matchType(types, class), nsSDG, "DistributedAs")
 		if asked == nil {
@@ -115,7 +115,7 @@ func compareDistribution(asked, ev *helium.Element) []report.Finding {
 // leaves the requester without an answer it can act on.
 func checkNoEvidence(p pair) []report.Finding {
 	status, _ := attr(p.resp, "status")
-	if p.failed() || !isSuccess(status) || len(evidences(p.resp)) > 0 {
+	if p.failed() || !isSuccess(status) || len(p.evidences) > 0 {
 		return nil
 	}
 	at := child(p.resp, nsRIM, "RegistryObjectList")
@@ -123,7 +123,7 @@ func checkNoEvidence(p pair) []report.Finding {
 		at = p.resp
 	}
 	what := "the requested evidence"
-	if ts := requestedTypes(p.req); len(ts) > 0 {
+	if ts := p.types; len(ts) > 0 {
 		if c := text(child(ts[0], nsSDG, "EvidenceTypeClassification")); c != "" {
 			what = "evidence of type " + c
 		}

@@ -43,7 +43,7 @@ func checkSubject(p pair) []report.Finding {
 		return nil
 	}
 	var out []report.Finding
-	for _, ev := range evidences(p.resp) {
+	for _, ev := range p.evidences {
 		out = append(out, compareSubject(want, child(ev, nsSDG, "IsAbout"))...)
 	}
 	return out

@@ -1,13 +1,17 @@
 package validate
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lestrrat-go/helium"
+	"github.com/oots-tools/oots/pkg/codelist"
 	"github.com/oots-tools/oots/pkg/report"
 	"github.com/oots-tools/oots/pkg/schematron"
+	"github.com/oots-tools/oots/pkg/xmldoc"
 )
 
 // codelistCheck is one exact code-list check of our own. The official rules
@@ -63,8 +67,7 @@ func insideSlot(name string) func(*helium.Element) bool {
 	return func(el *helium.Element) bool {
 		for n := el.Parent(); n != nil; n = n.Parent() {
 			if p, ok := n.(*helium.Element); ok && p.URI() == nsRIM && p.LocalName() == "Slot" {
-				v, _ := p.GetAttribute("name")
-				return v == name
+				return xmldoc.AttrIs(p, "name", name)
 			}
 		}
 		return false
@@ -132,20 +135,23 @@ func (ix checkIndex) forName(local string) []*codelistCheck {
 }
 
 // checkCode applies one check to one element; ok is true when it fails.
+// Values are read and compared in place: only a failing value is copied,
+// into the finding's message.
 func (v *Validator) checkCode(c *codelistCheck, el *helium.Element) (report.Finding, bool) {
 	if el.URI() != c.ns || c.local != "*" && el.LocalName() != c.local {
 		return report.Finding{}, false
 	}
-	value, node, present := codeValue(c, el)
-	if !present || c.when != nil && !c.when(el) {
+	raw, node := codeValue(c, el)
+	if node == nil || c.when != nil && !c.when(el) {
 		return report.Finding{}, false
 	}
-	code, cut := strings.CutPrefix(value, c.strip)
-	if c.strip != "" && !cut {
+	value := bytes.TrimSpace(raw)
+	code, cut := cutPrefix(value, c.strip)
+	if !cut {
 		return report.Finding{}, false
 	}
 	list, err := v.rules.codes.List(c.list)
-	if err != nil || list.Contains(code) || c.fold && (list.Contains(strings.ToUpper(code)) || list.Contains(strings.ToLower(code))) {
+	if err != nil || inList(list, code, c.fold) {
 		return report.Finding{}, false
 	}
 	return report.Finding{
@@ -155,22 +161,65 @@ func (v *Validator) checkCode(c *codelistCheck, el *helium.Element) (report.Find
 	}, true
 }
 
-func codeValue(c *codelistCheck, el *helium.Element) (string, helium.Node, bool) {
-	if c.attr == "" {
-		return strings.TrimSpace(string(el.Content())), el, true
+// cutPrefix is bytes.CutPrefix with a string prefix, which it does not copy.
+func cutPrefix(b []byte, prefix string) ([]byte, bool) {
+	if len(b) < len(prefix) || string(b[:len(prefix)]) != prefix {
+		return b, false
 	}
-	a := attributeNode(el, c.attrN, c.attr)
-	if a == nil {
-		return "", nil, false
-	}
-	return strings.TrimSpace(string(a.Content())), a, true
+	return b[len(prefix):], true
 }
 
-func attributeNode(el *helium.Element, ns, local string) helium.Node {
-	if a := el.GetAttributeNodeNS(local, ns); a != nil {
-		return a
+// inList reports whether code is in the list, or, when fold is set, its
+// upper- or lower-case form is.
+func inList(list *codelist.List, code []byte, fold bool) bool {
+	if list.ContainsBytes(code) {
+		return true
 	}
-	return nil
+	if !fold {
+		return false
+	}
+	// Codes are short ASCII: case them on the stack. Anything else takes
+	// the strings functions, whose Unicode mapping this must equal.
+	var buf [32]byte
+	if len(code) > len(buf) || !isASCII(code) {
+		s := string(code)
+		return list.Contains(strings.ToUpper(s)) || list.Contains(strings.ToLower(s))
+	}
+	return list.ContainsBytes(asciiCase(buf[:0], code, 'a', 'z', 'A'-'a')) ||
+		list.ContainsBytes(asciiCase(buf[:0], code, 'A', 'Z', 'a'-'A'))
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiCase appends b to dst with the letters lo..hi shifted by delta.
+func asciiCase(dst, b []byte, lo, hi byte, delta int) []byte {
+	for _, c := range b {
+		if lo <= c && c <= hi {
+			c = byte(int(c) + delta)
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// codeValue is the raw value a check reads, the element's content or an
+// attribute's, and the node it comes from (nil when the attribute is absent).
+func codeValue(c *codelistCheck, el *helium.Element) ([]byte, helium.Node) {
+	if c.attr == "" {
+		return xmldoc.RawValue(el), el
+	}
+	a := xmldoc.AttrNodeNS(el, c.attrN, c.attr)
+	if a == nil {
+		return nil, nil
+	}
+	return xmldoc.RawValue(a), a
 }
 
 func containsKind(list []Kind, k Kind) bool {

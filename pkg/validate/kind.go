@@ -1,11 +1,14 @@
 package validate
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/lestrrat-go/helium"
+
+	"github.com/oots-tools/oots/pkg/xmldoc"
 )
 
 // Kind is the kind of an OOTS message; it decides which rules apply.
@@ -120,50 +123,123 @@ func Detect(doc *helium.Document) Kind {
 }
 
 func detectQueryResponse(root *helium.Element) Kind {
-	if ex := findElement(root, nsRS, "Exception"); ex != nil {
-		code, _ := ex.GetAttribute("code")
+	f := scanResponse(root)
+	if ex := f.exception; ex != nil {
+		var code []byte
+		if a := xmldoc.AttrNode(ex, "code"); a != nil {
+			code = xmldoc.RawValue(a)
+		}
 		switch {
-		case strings.HasPrefix(code, "EB:"):
+		case bytes.HasPrefix(code, []byte("EB:")):
 			return EBError
-		case strings.HasPrefix(code, "DSD:"):
+		case bytes.HasPrefix(code, []byte("DSD:")):
 			return DSDError
-		case strings.HasPrefix(code, "EDM:"):
+		case bytes.HasPrefix(code, []byte("EDM:")):
 			return EvidenceError
-		case hasSlot(ex, "DataServiceEvidenceType") || hasSlot(ex, "JurisdictionDetermination") || hasSlot(ex, "UserRequestedClassificationConcepts"):
+		}
+		if s := scanSlots(ex); s.has(slotDataServiceEvidenceType) || s.has(slotJurisdictionDetermination) || s.has(slotUserRequestedClassificationConcepts) {
 			return DSDError
 		}
 		return EvidenceError
 	}
 	switch {
-	case findElement(root, nsSDG, "EvidenceTypeList") != nil:
+	case f.evidenceTypeList:
 		return EBEvidenceTypes
-	case hasSlot(root, "DataServiceEvidenceType"):
+	case f.slots.has(slotDataServiceEvidenceType):
 		return DSDResponse
-	case hasSlot(root, "Requirement") && findElement(root, nsSDG, "Requirement") != nil && !hasSlot(root, "EvidenceProvider"):
+	case f.slots.has(slotRequirement) && f.requirement && !f.slots.has(slotEvidenceProvider):
 		return EBRequirements
 	}
 	return EvidenceResponse
 }
 
+// responseFacts is what detection needs to know of a QueryResponse, gathered
+// in one walk instead of one walk per question.
+type responseFacts struct {
+	exception        *helium.Element // the first rs:Exception
+	evidenceTypeList bool            // an sdg:EvidenceTypeList occurs
+	requirement      bool            // an sdg:Requirement occurs
+	slots            slotSet
+}
+
+// scanResponse walks root until its first rs:Exception, which decides the
+// kind alone; the other facts are complete when there is none.
+func scanResponse(root *helium.Element) responseFacts {
+	var f responseFacts
+	walk(root, func(e *helium.Element) bool {
+		switch e.LocalName() {
+		case "Exception":
+			if e.URI() == nsRS {
+				f.exception = e
+				return false
+			}
+		case "EvidenceTypeList":
+			f.evidenceTypeList = f.evidenceTypeList || e.URI() == nsSDG
+		case "Requirement":
+			f.requirement = f.requirement || e.URI() == nsSDG
+		case "Slot":
+			f.slots.add(e)
+		}
+		return true
+	})
+	return f
+}
+
+// slotSet records which of the rim:Slot names detection asks about occur.
+type slotSet uint8
+
+// The slot names detection asks about, in slotNames order.
+const (
+	slotDataServiceEvidenceType slotSet = 1 << iota
+	slotJurisdictionDetermination
+	slotUserRequestedClassificationConcepts
+	slotRequirement
+	slotEvidenceProvider
+)
+
+var slotNames = [...]string{
+	"DataServiceEvidenceType",
+	"JurisdictionDetermination",
+	"UserRequestedClassificationConcepts",
+	"Requirement",
+	"EvidenceProvider",
+}
+
+func (s slotSet) has(which slotSet) bool { return s&which != 0 }
+
+// add records e's name when e is a rim:Slot with one of slotNames.
+func (s *slotSet) add(e *helium.Element) {
+	if e.LocalName() != "Slot" || e.URI() != nsRIM {
+		return
+	}
+	a := xmldoc.AttrNode(e, "name")
+	if a == nil {
+		return
+	}
+	name := xmldoc.RawValue(a)
+	for i, n := range slotNames {
+		if string(name) == n {
+			*s |= 1 << i
+			return
+		}
+	}
+}
+
+// scanSlots is the set of slot names occurring in el or below.
+func scanSlots(el *helium.Element) slotSet {
+	var s slotSet
+	walk(el, func(e *helium.Element) bool {
+		s.add(e)
+		return true
+	})
+	return s
+}
+
 func detectSubmit(root *helium.Element) Kind {
-	if hasSlot(root, "DataServiceEvidenceType") || hasSlot(root, "EvidenceProvider") {
+	if s := scanSlots(root); s.has(slotDataServiceEvidenceType) || s.has(slotEvidenceProvider) {
 		return LCMSubmitDSD
 	}
 	return LCMSubmitEB
-}
-
-// hasSlot reports whether a rim:Slot with the name occurs below el.
-func hasSlot(el *helium.Element, name string) bool {
-	found := false
-	walk(el, func(e *helium.Element) bool {
-		if e.LocalName() == "Slot" && e.URI() == nsRIM {
-			if v, _ := e.GetAttribute("name"); v == name {
-				found = true
-			}
-		}
-		return !found
-	})
-	return found
 }
 
 func findElement(el *helium.Element, ns, local string) *helium.Element {
