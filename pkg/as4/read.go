@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lestrrat-go/helium"
@@ -182,26 +181,10 @@ func text2(parent *helium.Element, ns, local string) string {
 	return xmldoc.Text(xmldoc.Child(parent, ns, local))
 }
 
-// attr is the trimmed value of e's unqualified attribute name, as
-// xmldoc.Attr reads it, or "". It matches the attribute without the
-// predicate xmldoc.Attr boxes and the qualified name helium builds for
-// every attribute it compares; a header read asks for some twenty.
+// attr is the trimmed value of e's unqualified attribute name, or "".
 func attr(e *helium.Element, name string) string {
-	if e == nil {
-		return ""
-	}
-	var found *helium.Attribute
-	e.ForEachAttribute(func(a *helium.Attribute) bool {
-		if a.LocalName() == name && a.Prefix() == "" {
-			found = a
-			return false
-		}
-		return true
-	})
-	if found == nil {
-		return ""
-	}
-	return strings.TrimSpace(xmldoc.AttrValue(found))
+	v, _ := xmldoc.Attr(e, name)
+	return v
 }
 
 // readReference reads a ds:Reference of a receipt's non-repudiation information.

@@ -6,6 +6,8 @@ import (
 
 	"github.com/lestrrat-go/helium"
 	"github.com/lestrrat-go/helium/xsd"
+
+	"github.com/oots-tools/oots/pkg/xmldoc"
 )
 
 // This file closes the one gap we found between helium's XSD 1.0 mode and
@@ -88,33 +90,13 @@ func nextInDocument(n, top helium.Node) helium.Node {
 }
 
 func hasParityAttr(el *helium.Element) bool {
-	for a := firstAttr(el); a != nil; a = nextAttr(a) {
+	for a := xmldoc.FirstAttr(el); a != nil; a = xmldoc.NextAttr(a) {
 		if needsParity(a) {
 			return true
 		}
 	}
 	return false
 }
-
-// firstAttr returns an element's first attribute. Element.ForEachAttribute
-// and Element.Attributes copy the element on every call; FindAttribute does
-// not.
-func firstAttr(el *helium.Element) *helium.Attribute {
-	a, _ := el.FindAttribute(anyAttribute{})
-	return a
-}
-
-// nextAttr is Attribute.NextAttribute without its reflective check for a
-// typed nil, which would end the walk here all the same.
-func nextAttr(a *helium.Attribute) *helium.Attribute {
-	next, _ := a.NextSibling().(*helium.Attribute)
-	return next
-}
-
-// anyAttribute is the predicate every attribute matches.
-type anyAttribute struct{}
-
-func (anyAttribute) Match(*helium.Attribute) bool { return true }
 
 // parityChecker checks the flagged elements of one document.
 type parityChecker struct {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/lestrrat-go/helium"
+
+	"github.com/oots-tools/oots/pkg/xmldoc"
 )
 
 // Turning the native engine's raw diagnostics into violations, the same way
@@ -285,7 +287,7 @@ func (s *nativeSchema) parityViolations(el *helium.Element, td *xtype) []Violati
 	add := func(msg string) {
 		out = append(out, Violation{Line: el.Line(), Message: msg, Path: elementPath(el, s.names)})
 	}
-	for a := firstAttr(el); a != nil; a = nextAttr(a) {
+	for a := xmldoc.FirstAttr(el); a != nil; a = xmldoc.NextAttr(a) {
 		if !needsParity(a) {
 			continue
 		}

@@ -8,6 +8,8 @@ import (
 	"unsafe"
 
 	"github.com/lestrrat-go/helium"
+
+	"github.com/oots-tools/oots/pkg/xmldoc"
 )
 
 // The document walk of the native engine. Its order of checks and its
@@ -202,7 +204,7 @@ func (r *nativeRun) elementContent(el *helium.Element, decl *elemDecl, td *xtype
 // ----- xsi:type and xsi:nil -------------------------------------------------------
 
 func xsiAttr(el *helium.Element, local string) *helium.Attribute {
-	for a := firstAttr(el); a != nil; a = nextAttr(a) {
+	for a := xmldoc.FirstAttr(el); a != nil; a = xmldoc.NextAttr(a) {
 		if a.LocalName() == local && a.URI() == xsiNS {
 			return a
 		}
@@ -536,7 +538,7 @@ func findUse(td *xtype, a *helium.Attribute) (*attrUse, bool) {
 // the required ones.
 func (r *nativeRun) attributes(el *helium.Element, td *xtype) bool {
 	ok := true
-	for a := firstAttr(el); a != nil; a = nextAttr(a) {
+	for a := xmldoc.FirstAttr(el); a != nil; a = xmldoc.NextAttr(a) {
 		if !r.attribute(el, td, a) {
 			ok = false
 		}
@@ -551,7 +553,7 @@ func (r *nativeRun) attributes(el *helium.Element, td *xtype) bool {
 }
 
 func hasAttr(el *helium.Element, q qname) bool {
-	for a := firstAttr(el); a != nil; a = nextAttr(a) {
+	for a := xmldoc.FirstAttr(el); a != nil; a = xmldoc.NextAttr(a) {
 		if a.LocalName() == q.local && a.URI() == q.ns && q.ns != xsiNS {
 			return true
 		}
