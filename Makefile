@@ -44,7 +44,7 @@ fmt-check:
 
 bench: build ## throughput over the shared corpus and single-file latency (results: docs/benchmarks.md)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./pkg/validate/
-	$(GO) test -run '^$$' -bench . -benchmem ./pkg/xmldoc/ ./pkg/schematron/ ./pkg/xmlschema/ ./pkg/edm/ ./pkg/edmjson/
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/xmldoc/ ./pkg/schematron/ ./pkg/xmlschema/ ./pkg/edm/ ./pkg/edmjson/ ./pkg/crosscheck/ ./pkg/xmlwrite/
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/dsig/ ./pkg/jades/ ./pkg/pki/
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./pkg/catalog/ ./pkg/regrep/
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/as4/ ./pkg/simulate/...
