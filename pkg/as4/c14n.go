@@ -13,9 +13,11 @@ import (
 	"github.com/oots-tools/oots/pkg/xmlwrite"
 )
 
-// exclusiveC14N is the exclusive canonical form (Exclusive XML
+// canonicalize writes the exclusive canonical form (Exclusive XML
 // Canonicalization 1.0, without comments) of the subtree of e, with the
-// InclusiveNamespaces prefixes ("#default" for the default namespace).
+// InclusiveNamespaces prefixes ("#default" for the default namespace), into
+// a pooled writer; callers only hash or verify w.b.Bytes() and call
+// release once done with it.
 //
 // It is a direct walk of one subtree. helium's c14n package serves the
 // general case — arbitrary node-sets, visited over the whole document — and
@@ -23,18 +25,6 @@ import (
 // signature only ever name whole elements. The tests check this walk
 // against helium's canonicaliser (pkg/dsig) on our envelopes, the shared
 // corpus and fuzzed documents.
-func exclusiveC14N(e *helium.Element, inclusive []string) ([]byte, error) {
-	w, err := canonicalize(e, inclusive)
-	if err != nil {
-		return nil, err
-	}
-	defer w.release()
-	return bytes.Clone(w.b.Bytes()), nil
-}
-
-// canonicalize is exclusiveC14N into a pooled writer, for callers that
-// only hash or verify the canonical form: they call release once done with
-// w.b.Bytes().
 func canonicalize(e *helium.Element, inclusive []string) (*c14nWriter, error) {
 	w := c14nPool.Get().(*c14nWriter)
 	w.inclusive = inclusive
