@@ -23,6 +23,20 @@ type Journal interface {
 	Record(id string, receipt []byte) error
 }
 
+// Durability is what a FileJournal record survives once Record returns.
+type Durability int
+
+const (
+	// SurvivesProcess: the record is written to the file (the operating
+	// system's cache) and survives the process being killed or crashing,
+	// not the machine failing. No fsync: each one costs more than the rest
+	// of a receipt.
+	SurvivesProcess Durability = iota
+	// SurvivesMachine: the record is also fsynced; concurrent records
+	// share one fsync.
+	SurvivesMachine
+)
+
 // fileJournal is an append-only file of records, one per line:
 // base64(message id) SP base64(receipt envelope) LF. A line cut short by a
 // crash is ignored on load (its message was not acknowledged, so the sender
@@ -31,6 +45,7 @@ type Journal interface {
 type fileJournal struct {
 	mu      sync.Mutex // guards f's end and offsets
 	f       *os.File
+	sync    bool // fsync records (SurvivesMachine)
 	size    int64
 	offsets map[string]span
 	// Group commit: writers append under mu, then one fsync covers every
@@ -44,13 +59,13 @@ type span struct{ off, n int64 }
 
 // FileJournal opens (or creates) the journal file at path and loads the
 // message ids it holds. It is safe for concurrent use; Record returns once
-// the record is on disk (fsync).
-func FileJournal(path string) (Journal, error) {
+// the record is as durable as d says.
+func FileJournal(path string, d Durability) (Journal, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("as4 journal: %w", err)
 	}
-	j := &fileJournal{f: f, offsets: map[string]span{}}
+	j := &fileJournal{f: f, offsets: map[string]span{}, sync: d == SurvivesMachine}
 	if err := j.load(); err != nil {
 		_ = f.Close() // the load error is what matters
 		return nil, fmt.Errorf("as4 journal %s: %w", path, err)
@@ -138,12 +153,15 @@ func (j *fileJournal) Record(id string, receipt []byte) error {
 	j.size += int64(len(line))
 	seq := j.written.Add(1)
 	j.mu.Unlock()
-	return j.sync(seq)
+	if !j.sync {
+		return nil
+	}
+	return j.syncUpTo(seq)
 }
 
-// sync makes record seq durable; one fsync serves every record written
+// syncUpTo makes record seq durable; one fsync serves every record written
 // before it began.
-func (j *fileJournal) sync(seq int64) error {
+func (j *fileJournal) syncUpTo(seq int64) error {
 	j.syncMu.Lock()
 	defer j.syncMu.Unlock()
 	if j.synced.Load() >= seq {

@@ -16,7 +16,7 @@ import (
 
 func openJournal(t *testing.T, path string) Journal {
 	t.Helper()
-	j, err := FileJournal(path)
+	j, err := FileJournal(path, SurvivesMachine)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,9 +69,32 @@ func TestJournalSurvivesARestart(t *testing.T) {
 	}
 }
 
+// TestJournalSurvivesProcess: without fsync, a record is in the file when
+// Record returns — another process (here: a second journal on the file,
+// the first never closed, as when a node is killed) finds it.
+func TestJournalSurvivesProcess(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	killed, err := FileJournal(path, SurvivesProcess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = killed.(io.Closer).Close() })
+	if err := killed.Record("m1@x", []byte("<receipt/>")); err != nil {
+		t.Fatal(err)
+	}
+	restarted, err := FileJournal(path, SurvivesProcess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = restarted.(io.Closer).Close() })
+	if r, ok := restarted.Seen("m1@x"); !ok || string(r) != "<receipt/>" {
+		t.Errorf("after a kill the record reads %q, %v", r, ok)
+	}
+}
+
 func TestJournalConcurrentRecordsAndTornTail(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "j")
-	j, err := FileJournal(path)
+	j, err := FileJournal(path, SurvivesMachine)
 	if err != nil {
 		t.Fatal(err)
 	}

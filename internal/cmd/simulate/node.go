@@ -96,6 +96,7 @@ Exit status: 0 stopped by a signal, 1 a configuration or start-up error.`,
 	fl.StringVar(&c.Catalog, "catalog", "", "eb, dsd: catalogue store file, or example")
 	fl.StringVar(&c.Dataset, "dataset", "", "provider: dataset YAML, or example")
 	fl.StringVar(&c.DataDir, "data-dir", "", "folder for the journal of received AS4 messages (duplicates across restarts)")
+	fl.BoolVar(&c.JournalSync, "journal-sync", false, "fsync every journal record (survives a machine failure; slower)")
 	fl.DurationVar(&c.PreviewTimeout, "preview-timeout", 0, "provider: how long a preview waits for the user")
 	fl.DurationVar(&c.RequestTimeout, "request-timeout", 0, "requester: how long it waits for each answer")
 	fl.DurationVar(&c.DiscoveryCache, "discovery-cache", 0, "requester: how long EB and DSD answers are kept (default 1m; negative: never)")
@@ -172,6 +173,9 @@ func nodeConfig(opts *NodeOptions) (node.Config, error) {
 	override("data-dir", &cfg.DataDir, f.DataDir)
 	if set["trust"] {
 		cfg.Trust = f.Trust
+	}
+	if set["journal-sync"] {
+		cfg.JournalSync = f.JournalSync
 	}
 	if set["preview-timeout"] {
 		cfg.PreviewTimeout = f.PreviewTimeout

@@ -32,7 +32,7 @@ func TestNodeFlagsOverrideTheFile(t *testing.T) {
 	f, _ := testFactory()
 	var got *NodeOptions
 	cmd := NewCmdNode(f, func(_ context.Context, o *NodeOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--config", cfgPath, "--listen", "127.0.0.1:9", "--peer", "Q=http://h:1", "--preview-timeout", "3s", "--discovery-cache", "-1s", "--request-timeout", "9s"})
+	cmd.SetArgs([]string{"--config", cfgPath, "--listen", "127.0.0.1:9", "--peer", "Q=http://h:1", "--preview-timeout", "3s", "--discovery-cache", "-1s", "--request-timeout", "9s", "--journal-sync"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestNodeFlagsOverrideTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.Listen != "127.0.0.1:9" || cfg.Name != "p" || cfg.Party != "P" || cfg.PreviewTimeout != 3*time.Second ||
-		cfg.DiscoveryCache != -time.Second || cfg.RequestTimeout != 9*time.Second {
+		cfg.DiscoveryCache != -time.Second || cfg.RequestTimeout != 9*time.Second || !cfg.JournalSync {
 		t.Errorf("flags given override, others stay: %+v", cfg)
 	}
 	if cfg.Peers["R"] != "https://127.0.0.1:2" || cfg.Peers["Q"] != "http://h:1" {

@@ -17,7 +17,11 @@ func (n *node) journal() (as4.Journal, func(), error) {
 	if err := os.MkdirAll(n.cfg.DataDir, 0o750); err != nil {
 		return nil, nil, err
 	}
-	j, err := as4.FileJournal(filepath.Join(n.cfg.DataDir, n.cfg.Name+".as4-journal"))
+	durability := as4.SurvivesProcess
+	if n.cfg.JournalSync {
+		durability = as4.SurvivesMachine
+	}
+	j, err := as4.FileJournal(filepath.Join(n.cfg.DataDir, n.cfg.Name+".as4-journal"), durability)
 	if err != nil {
 		return nil, nil, fmt.Errorf("node %s: %w", n.cfg.Name, err)
 	}
