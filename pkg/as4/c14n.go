@@ -237,21 +237,7 @@ func (w *c14nWriter) attributes() {
 		}
 		w.b.WriteString(a.LocalName())
 		w.b.WriteString(`="`)
-		xmlwrite.WriteCanonicalBytes(&w.b, attrBytes(a), true)
+		xmlwrite.WriteCanonicalBytes(&w.b, xmldoc.RawValue(a), true) // in place: only copied out
 		w.b.WriteByte('"')
 	}
-}
-
-// attrBytes is the value of a, as xmldoc.AttrValue reads it, but as the
-// bytes of the one text node it nearly always holds, in place: a
-// canonicaliser only copies them to its output.
-func attrBytes(a *helium.Attribute) []byte {
-	c := a.FirstChild()
-	if c == nil {
-		return nil
-	}
-	if raw, ok := xmldoc.RawText(c); ok && c.Type() == helium.TextNode && c.NextSibling() == nil {
-		return raw
-	}
-	return []byte(a.Value())
 }

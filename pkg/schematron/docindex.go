@@ -281,11 +281,7 @@ func (d *docIndex) textOf(n helium.Node) (string, bool) {
 	start := d.text.Len()
 	switch v := n.(type) {
 	case *helium.Attribute:
-		raw, isText := xmldoc.RawText(first)
-		if first.NextSibling() != nil || first.Type() != helium.TextNode || !isText {
-			return v.Value(), true
-		}
-		d.text.Write(raw)
+		d.text.Write(xmldoc.RawValue(v))
 	case *helium.Element:
 		if !appendText(&d.text, v) {
 			return "", false
@@ -301,14 +297,7 @@ func (d *docIndex) textOf(n helium.Node) (string, bool) {
 func nodeString(n helium.Node) (string, bool) {
 	switch v := n.(type) {
 	case *helium.Attribute:
-		first := v.FirstChild()
-		if first == nil {
-			return "", true
-		}
-		if raw, isText := xmldoc.RawText(first); isText && first.NextSibling() == nil && first.Type() == helium.TextNode {
-			return string(raw), true
-		}
-		return v.Value(), true
+		return string(xmldoc.RawValue(v)), true
 	case *helium.Element:
 		first := v.FirstChild()
 		if first == nil {

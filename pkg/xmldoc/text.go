@@ -49,16 +49,9 @@ func Attr(e *helium.Element, name string) (string, bool) {
 	return strings.TrimSpace(AttrValue(a)), true
 }
 
-// AttrValue is the value of a, as a.Value() gives it. An attribute nearly
-// always holds one text node, which is read directly: Value gathers the
-// children through a buffer and a visited set on every call.
+// AttrValue is the value of a, as a.Value() gives it, read in place
+// (RawValue) and copied once: Value gathers the children through a buffer
+// and a visited set on every call.
 func AttrValue(a *helium.Attribute) string {
-	c := a.FirstChild()
-	if c == nil {
-		return ""
-	}
-	if raw, ok := RawText(c); ok && c.Type() == helium.TextNode && c.NextSibling() == nil {
-		return string(raw)
-	}
-	return a.Value()
+	return string(RawValue(a))
 }

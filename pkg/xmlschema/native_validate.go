@@ -347,6 +347,16 @@ func (r *nativeRun) checkNil(el *helium.Element, decl *elemDecl) (nilled, ok boo
 	}
 }
 
+// isBlankText reports a text or CDATA node of whitespace only; other
+// nodes are not text and report false.
+func isBlankText(n helium.Node) (text, blank bool) {
+	b, ok := xmldoc.RawText(n)
+	if !ok {
+		return false, false
+	}
+	return true, allSpace(b)
+}
+
 // nilled checks an element with xsi:nil="true": no content at all.
 func (r *nativeRun) nilled(el *helium.Element, decl *elemDecl, td *xtype) bool {
 	if !decl.nillable {
@@ -458,7 +468,7 @@ func textContent(el *helium.Element) (string, bool) {
 		if _, isElem := c.(*helium.Element); isElem {
 			return "", true
 		}
-		b, isText := nodeText(c)
+		b, isText := xmldoc.RawText(c)
 		if !isText {
 			continue
 		}
@@ -483,18 +493,11 @@ func textContent(el *helium.Element) (string, bool) {
 // children through two maps; a value is nearly always a single text node,
 // read here in place.
 func attrValue(a *helium.Attribute) string {
-	c := a.FirstChild()
-	if c == nil {
-		return ""
-	}
-	if b, ok := nodeText(c); ok && c.NextSibling() == nil {
-		return borrowString(b)
-	}
-	return a.Value()
+	return borrowString(xmldoc.RawValue(a))
 }
 
 // borrowString views b as a string without copying it. b may be the
-// document's own storage (nodeText), so such a string is only used during
+// document's own storage (xmldoc.RawText), so such a string is only used during
 // the validation call: it is checked, compared, and copied into messages
 // (by concatenation or fmt), never kept. The values noted for the ID check
 // are dropped when the call ends, and violations copies every raw message,
