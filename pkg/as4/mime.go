@@ -228,7 +228,7 @@ func lengthOf(body io.Reader) int64 {
 // decode is Decode with the body's announced length (Content-Length; -1
 // when unknown), so the body is read into one buffer of the right size.
 func decode(ctx context.Context, contentType string, body io.Reader, length int64, lim Limits) (*Message, error) {
-	raw, err := readLimitedSized(body, lim.MaxBytes, length)
+	raw, err := readLimited(body, lim.MaxBytes, length)
 	if err != nil {
 		return nil, err
 	}
@@ -264,10 +264,6 @@ func decode(ctx context.Context, contentType string, body io.Reader, length int6
 	return msg, nil
 }
 
-func readLimited(r io.Reader, max int64) ([]byte, error) {
-	return readLimitedSized(r, max, -1)
-}
-
 // maxPrealloc bounds the buffer a length announced by the peer makes us
 // allocate before the bytes arrive; a longer body grows it as it comes.
 const maxPrealloc = 1 << 20
@@ -275,10 +271,10 @@ const maxPrealloc = 1 << 20
 // unknownLengthBuffer is where reading a body of unknown length starts.
 const unknownLengthBuffer = 8 << 10
 
-// readLimitedSized reads all of r, refusing more than max bytes, into a
-// buffer sized for length bytes (when known): one allocation instead of
+// readLimited reads all of r, refusing more than max bytes, into a buffer
+// sized for length bytes (when known; -1 otherwise): one allocation instead of
 // io.ReadAll's dozen doublings and copies.
-func readLimitedSized(r io.Reader, max, length int64) ([]byte, error) {
+func readLimited(r io.Reader, max, length int64) ([]byte, error) {
 	if max <= 0 {
 		max = DefaultLimits.MaxBytes
 	}
@@ -440,7 +436,7 @@ func gunzip(data []byte, max int64) ([]byte, error) {
 		return nil, err
 	}
 	defer zr.Close() //nolint:errcheck // reading only
-	out, err := readLimited(zr, max)
+	out, err := readLimited(zr, max, -1)
 	if err != nil {
 		return nil, fmt.Errorf("inflated payload: %w", err)
 	}
