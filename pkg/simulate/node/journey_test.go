@@ -1,6 +1,10 @@
 package node
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -29,6 +33,39 @@ func TestJourneyOverSignedAS4(t *testing.T) {
 				t.Fatalf("journey:\n%s", describe(res))
 			}
 		})
+	}
+}
+
+// TestMinimalJourneyResult: with "Prefer: return=minimal" the requester
+// answers a journey with its outcome alone, and says so.
+func TestMinimalJourneyResult(t *testing.T) {
+	n, requesterURL := exampleNetwork(t, pki.Ed25519, nil)
+	body, err := json.Marshal(requester.Journey{Procedure: "R1", Country: "DE", Jurisdiction: "DE3", Subject: erika()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, requesterURL+"/journeys", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Prefer", "handling=strict, return=minimal")
+	resp, err := n.client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close() //nolint:errcheck // read below
+	data, _ := io.ReadAll(resp.Body)
+	var res map[string]any
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatalf("%v: %s", err, data)
+	}
+	if resp.Header.Get("Preference-Applied") != "return=minimal" || res["outcome"] != "evidence" {
+		t.Fatalf("minimal result: %s %q", resp.Header.Get("Preference-Applied"), data)
+	}
+	for _, field := range []string{"evidences", "messages", "evidenceTypes"} {
+		if _, ok := res[field]; ok {
+			t.Errorf("a minimal result has no %s: %s", field, data)
+		}
 	}
 }
 

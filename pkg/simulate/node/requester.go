@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/oots-tools/oots/pkg/as4"
@@ -83,7 +85,27 @@ func (n *node) runJourney(w http.ResponseWriter, req *http.Request, r *requester
 		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
 		return
 	}
+	if prefersMinimal(req.Header) {
+		// A load generator counts outcomes; it has no use for the steps,
+		// messages and evidences of thousands of journeys.
+		w.Header().Set("Preference-Applied", "return=minimal")
+		writeCompactJSON(w, http.StatusOK, requester.Result{Name: res.Name, Outcome: res.Outcome, Failure: res.Failure, MS: res.MS, Steps: []requester.Step{}})
+		return
+	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// prefersMinimal tells whether the client asked for the outcome only, with
+// the HTTP preference "Prefer: return=minimal" (RFC 7240).
+func prefersMinimal(h http.Header) bool {
+	for _, v := range h.Values("Prefer") {
+		for pref := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(pref), "return=minimal") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sendRequest sends an evidence request to the access point of the access
@@ -140,4 +162,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err := enc.Encode(v); err != nil {
 		_, _ = fmt.Fprintln(w) // the client sees a truncated body; nothing more to do
 	}
+}
+
+// writeCompactJSON answers with v on one line, for programs.
+func writeCompactJSON(w http.ResponseWriter, status int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)+1))
+	w.WriteHeader(status)
+	_, _ = w.Write(append(data, '\n'))
 }

@@ -108,7 +108,8 @@ func fakeNode(args []string) int {
 }
 
 // fakeHandler answers journeys by their name: "evidence", "error",
-// "failed"; "config" echoes the node's configuration in the failure text;
+// "failed"; "minimal" has evidence only for a client that asked for the
+// outcome alone (Prefer: return=minimal); "config" echoes the node's configuration in the failure text;
 // "preview" went through a preview (fakePreview); "peer" connects to the
 // node's peer of party "peer" (its /healthz) trusting the node's trust
 // anchors, and fails with the TLS error, naming the certificate refused.
@@ -145,6 +146,14 @@ func fakeHandler(cfg *nodeFile, _ *x509.Certificate) http.Handler {
 			data, _ := json.Marshal(cfg)
 			res.Failure = string(data)
 			st.Failed++
+		case "minimal": // answered only when the outcome alone was asked for
+			if r.Header.Get("Prefer") == "return=minimal" {
+				res.Outcome, res.Steps = requester.OutcomeEvidence, []requester.Step{}
+				st.Answered++
+			} else {
+				res.Outcome, res.Failure = requester.OutcomeFailed, "the whole result was asked for"
+				st.Failed++
+			}
 		case "pending":
 			res.Outcome = requester.OutcomeFailed
 			res.Failure = "left pending"

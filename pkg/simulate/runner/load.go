@@ -97,7 +97,7 @@ func (ru *run) drive(ctx context.Context, name string, l *LoadSpec, tally *loadT
 			for range jobs {
 				tally.start()
 				t0 := time.Now()
-				res, err := ru.journey(ctx, name, l.Journey)
+				res, err := ru.journey(ctx, name, l.Journey, true)
 				if err != nil && ctx.Err() != nil {
 					continue // interrupted: neither answered nor failed, so counted lost
 				}

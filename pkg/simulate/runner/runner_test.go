@@ -234,6 +234,25 @@ steps:
 	}
 }
 
+// TestLoadAsksForOutcomesOnly: a load run asks the requester for each
+// journey's outcome alone; a journey step asks for the whole result.
+func TestLoadAsksForOutcomesOnly(t *testing.T) {
+	rep := runYAML(t, sharedRunner(Options{Exchanges: 3, Concurrency: 2}), "id: T6m\n"+fakeNodes+`
+steps:
+  - journey: {name: minimal}
+`)
+	if load := rep.Steps[0].Load; load == nil || load.Answered != 3 {
+		t.Errorf("load run: %+v %v", load, rep.Steps[0].Failures)
+	}
+	rep = runYAML(t, sharedRunner(Options{}), "id: T6n\n"+fakeNodes+`
+steps:
+  - journey: {name: minimal}
+`)
+	if res := rep.Steps[0].Result; res == nil || res.Failure != "the whole result was asked for" {
+		t.Errorf("journey step: %+v", res)
+	}
+}
+
 // TestExchangesOptionNeedsEveryAnswer: a load run made of a journey that
 // expects an answer fails when exchanges fail; one made of a journey
 // expected to fail (as TC04) does not.

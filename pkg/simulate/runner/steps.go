@@ -82,7 +82,7 @@ func (ru *run) runParallel(ctx context.Context, steps []StepSpec) []*StepReport 
 }
 
 func (ru *run) journeyStep(ctx context.Context, s *StepSpec, rep *StepReport) {
-	res, err := ru.journey(ctx, ru.sc.requesterFor(s.Requester), s.Journey)
+	res, err := ru.journey(ctx, ru.sc.requesterFor(s.Requester), s.Journey, false)
 	if err != nil {
 		rep.fail("%v", err)
 		return
@@ -94,8 +94,10 @@ func (ru *run) journeyStep(ctx context.Context, s *StepSpec, rep *StepReport) {
 	}
 }
 
-// journey runs one journey on a requester node and returns its result.
-func (ru *run) journey(ctx context.Context, requesterName string, journey map[string]any) (*requester.Result, error) {
+// journey runs one journey on a requester node and returns its result; a
+// minimal result carries the outcome and failure only (what a load run
+// counts), which spares both sides the JSON of every step and message.
+func (ru *run) journey(ctx context.Context, requesterName string, journey map[string]any, minimal bool) (*requester.Result, error) {
 	body, err := json.Marshal(journey)
 	if err != nil {
 		return nil, err
@@ -107,6 +109,9 @@ func (ru *run) journey(ctx context.Context, requesterName string, journey map[st
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if minimal {
+		req.Header.Set("Prefer", "return=minimal")
+	}
 	resp, err := ru.client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("requester %s: %w", requesterName, err)
