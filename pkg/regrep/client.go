@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/oots-tools/oots/pkg/xmldoc"
 )
@@ -100,17 +101,50 @@ func (e *QueryError) Error() string {
 
 // URL is the full search address of q.
 func (c *Client) URL(q Query) (string, error) {
-	base, err := url.Parse(c.BaseURL)
+	search, err := searchEndpoint(c.BaseURL)
 	if err != nil {
-		return "", fmt.Errorf("base URL %q: %w", c.BaseURL, err)
+		return "", err
+	}
+	return search + q.Encode(), nil
+}
+
+// endpoints remembers the search endpoint of each base URL seen: a
+// process talks to a handful of services, and a portal asks them for every
+// user.
+var endpoints = struct {
+	sync.Mutex
+	m map[string]string
+}{m: map[string]string{}}
+
+// maxEndpoints bounds the endpoints remembered; more are checked each time.
+const maxEndpoints = 64
+
+// searchEndpoint checks a base URL and returns its search address, up to
+// and including the "?" of the query.
+func searchEndpoint(raw string) (string, error) {
+	endpoints.Lock()
+	search, ok := endpoints.m[raw]
+	endpoints.Unlock()
+	if ok {
+		return search, nil
+	}
+	base, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("base URL %q: %w", raw, err)
 	}
 	if base.Scheme != "http" && base.Scheme != "https" || base.Host == "" {
-		return "", fmt.Errorf("base URL %q: want an http or https URL with a host", c.BaseURL)
+		return "", fmt.Errorf("base URL %q: want an http or https URL with a host", raw)
 	}
 	if base.RawQuery != "" || base.Fragment != "" {
-		return "", fmt.Errorf("base URL %q: give the address before /rest/search, without a query", c.BaseURL)
+		return "", fmt.Errorf("base URL %q: give the address before /rest/search, without a query", raw)
 	}
-	return strings.TrimSuffix(base.String(), "/") + "/rest/search?" + q.Encode(), nil
+	search = strings.TrimSuffix(base.String(), "/") + "/rest/search?"
+	endpoints.Lock()
+	if len(endpoints.m) < maxEndpoints {
+		endpoints.m[raw] = search
+	}
+	endpoints.Unlock()
+	return search, nil
 }
 
 // Search sends q and returns the verified answer. A Failure status is

@@ -81,8 +81,14 @@ func (a *csAnswer) refused(rec *record, step, evidenceType string, start time.Ti
 // learn validates and reads an answer, or recalls it when the same bytes
 // were seen before.
 func (r *Requester) learn(ctx context.Context, service string, resp *regrep.Response) (*csAnswer, error) {
+	// A cached discovery answer comes back as the same *Response: known
+	// without hashing its body again.
+	if a, ok := r.answers.recall(resp); ok && a.service == service {
+		return a, nil
+	}
 	key := sha256.Sum256(resp.Body)
 	if a, ok := r.answers.get(key); ok && a.service == service {
+		r.answers.remember(resp, a)
 		return a, nil
 	}
 	v, err := r.validatorFor(ctx)
@@ -103,6 +109,7 @@ func (r *Requester) learn(ctx context.Context, service string, resp *regrep.Resp
 	// query, and the cached catalogue is then read by concurrent journeys.
 	a.catalog.Requirement("")
 	r.answers.put(key, a)
+	r.answers.remember(resp, a)
 	return a, nil
 }
 
@@ -127,17 +134,18 @@ func failedRules(findings []report.Finding) []string {
 	return out
 }
 
-// answerCache remembers checked answers by digest. When full it starts
-// again empty: the answers of a run are few, so this rarely happens and
-// costs one more check each.
+// answerCache remembers checked answers by digest, and by the response
+// that carried them. When full it starts again empty: the answers of a run
+// are few, so this rarely happens and costs one more check each.
 type answerCache struct {
-	mu    sync.Mutex
-	max   int
-	items map[[32]byte]*csAnswer
+	mu     sync.Mutex
+	max    int
+	items  map[[32]byte]*csAnswer
+	byResp map[*regrep.Response]*csAnswer
 }
 
 func newAnswerCache(max int) *answerCache {
-	return &answerCache{max: max, items: map[[32]byte]*csAnswer{}}
+	return &answerCache{max: max, items: map[[32]byte]*csAnswer{}, byResp: map[*regrep.Response]*csAnswer{}}
 }
 
 func (c *answerCache) get(key [32]byte) (*csAnswer, bool) {
@@ -154,4 +162,24 @@ func (c *answerCache) put(key [32]byte, a *csAnswer) {
 		clear(c.items)
 	}
 	c.items[key] = a
+}
+
+// recall finds the answer read from this very response before.
+func (c *answerCache) recall(resp *regrep.Response) (*csAnswer, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.byResp[resp]
+	return a, ok
+}
+
+// remember ties a response to its answer. Responses are kept only while
+// cached here, so a discovery cache's expired answers are let go with the
+// next clear.
+func (c *answerCache) remember(resp *regrep.Response, a *csAnswer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.byResp) >= c.max {
+		clear(c.byResp)
+	}
+	c.byResp[resp] = a
 }
