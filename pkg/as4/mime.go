@@ -228,10 +228,16 @@ func lengthOf(body io.Reader) int64 {
 // decode is Decode with the body's announced length (Content-Length; -1
 // when unknown), so the body is read into one buffer of the right size.
 func decode(ctx context.Context, contentType string, body io.Reader, length int64, lim Limits) (*Message, error) {
-	raw, err := readLimited(body, lim.MaxBytes, length)
+	raw, err := readLimited(body, lim.MaxBytes, length, nil)
 	if err != nil {
 		return nil, err
 	}
+	return decodeRaw(ctx, contentType, raw, lim)
+}
+
+// decodeRaw is decode of a body already read. The message (its envelope,
+// payloads and parsed tree) points into raw.
+func decodeRaw(ctx context.Context, contentType string, raw []byte, lim Limits) (*Message, error) {
 	mediaType, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return nil, ErrMimeInconsistency.With("", fmt.Sprintf("Content-Type %q: %v", contentType, err))
@@ -273,8 +279,9 @@ const unknownLengthBuffer = 8 << 10
 
 // readLimited reads all of r, refusing more than max bytes, into a buffer
 // sized for length bytes (when known; -1 otherwise): one allocation instead of
-// io.ReadAll's dozen doublings and copies.
-func readLimited(r io.Reader, max, length int64) ([]byte, error) {
+// io.ReadAll's dozen doublings and copies. The buffer is buf when its
+// capacity is enough (a reused one), else a new one.
+func readLimited(r io.Reader, max, length int64, buf []byte) ([]byte, error) {
 	if max <= 0 {
 		max = DefaultLimits.MaxBytes
 	}
@@ -288,7 +295,10 @@ func readLimited(r io.Reader, max, length int64) ([]byte, error) {
 	if size < 512 {
 		size = 512
 	}
-	data := make([]byte, 0, size)
+	data := buf[:0]
+	if int64(cap(data)) < size {
+		data = make([]byte, 0, size)
+	}
 	lr := io.LimitReader(r, max+1)
 	for {
 		n, err := lr.Read(data[len(data):cap(data)])
@@ -436,7 +446,7 @@ func gunzip(data []byte, max int64) ([]byte, error) {
 		return nil, err
 	}
 	defer zr.Close() //nolint:errcheck // reading only
-	out, err := readLimited(zr, max, -1)
+	out, err := readLimited(zr, max, -1, nil)
 	if err != nil {
 		return nil, fmt.Errorf("inflated payload: %w", err)
 	}

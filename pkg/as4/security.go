@@ -103,11 +103,14 @@ func (s *Security) encodeUser(w io.Writer, m *UserMessage, payloads []Payload) (
 	if err != nil {
 		return "", nil, err
 	}
-	envelope, refs, err := s.envelope(withParts, nil, parts)
+	// The envelope is only copied into w: its buffer is reused.
+	env := getBuffer(&envelopePool)
+	defer putBuffer(&envelopePool, env)
+	refs, err := s.writeEnvelope(env, withParts, nil, parts)
 	if err != nil {
 		return "", nil, err
 	}
-	ct, err := encodeParts(w, envelope, parts)
+	ct, err := encodeParts(w, env.Bytes(), parts)
 	return ct, refs, err
 }
 
@@ -118,30 +121,40 @@ func (s *Security) SignalEnvelope(signals ...SignalMessage) ([]byte, error) {
 	return envelope, err
 }
 
-// envelope writes the SOAP envelope; when s signs, the wsse:Security
-// header signs the body, eb:Messaging and the parts.
+// envelope is the SOAP envelope in a buffer of its own (see writeEnvelope).
+func (s *Security) envelope(user *UserMessage, signals []SignalMessage, parts []wirePart) ([]byte, []PartDigest, error) {
+	var env bytes.Buffer
+	refs, err := s.writeEnvelope(&env, user, signals, parts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return env.Bytes(), refs, nil
+}
+
+// writeEnvelope appends the SOAP envelope to env; when s signs, the
+// wsse:Security header signs the body, eb:Messaging and the parts.
 //
 // eb:Messaging, soap:Body and ds:SignedInfo are first written to a pooled
 // scratch buffer, where they are digested and signed, then copied once
-// into the envelope, which is allocated at about its final size.
-func (s *Security) envelope(user *UserMessage, signals []SignalMessage, parts []wirePart) ([]byte, []PartDigest, error) {
+// into env, grown first to about the envelope's final size.
+func (s *Security) writeEnvelope(env *bytes.Buffer, user *UserMessage, signals []SignalMessage, parts []wirePart) ([]PartDigest, error) {
 	var key *signingKey
 	if s.signs() {
 		var err error
 		if key, err = s.signingKey(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	scratch := scratchPool.Get().(*bytes.Buffer)
-	defer putScratch(scratch)
+	sc := getScratch()
+	defer putScratch(sc)
+	scratch, w := &sc.buf, &sc.w
 	var messagingID, bodyID, tokenID string
 	if key != nil {
 		suffix := uuid.NewString()
 		messagingID, bodyID, tokenID = "_messaging-"+suffix, "_body-"+suffix, "_token-"+suffix
 	}
-	var w canonWriter
 	w.reset(scratch, 1)
-	writeMessaging(&w, user, signals, true, messagingID)
+	writeMessaging(w, user, signals, true, messagingID)
 	messagingEnd := scratch.Len()
 	w.reset(scratch, 0)
 	w.start("soap:Body", attribute{"wsu:Id", bodyID})
@@ -149,7 +162,10 @@ func (s *Security) envelope(user *UserMessage, signals []SignalMessage, parts []
 	bodyEnd := scratch.Len()
 	if key == nil {
 		b := scratch.Bytes()
-		return assembleEnvelope(b[:messagingEnd], b[messagingEnd:bodyEnd]), nil, nil
+		env.Grow(bodyEnd + unsignedOverhead)
+		startEnvelope(env)
+		finishEnvelope(env, b[:messagingEnd], b[messagingEnd:bodyEnd])
+		return nil, nil
 	}
 	refs := make([]PartDigest, 0, 2+len(parts))
 	b := scratch.Bytes()
@@ -159,25 +175,29 @@ func (s *Security) envelope(user *UserMessage, signals []SignalMessage, parts []
 	for _, p := range parts {
 		refs = append(refs, sha256Reference("cid:"+p.id, attachmentTransforms, p.data))
 	}
-	writeSignedInfo(&w, scratch, key, refs)
+	writeSignedInfo(w, scratch, key, refs)
 	b = scratch.Bytes()
 	signedInfo := b[bodyEnd:]
 	value, err := dsig.SignWith(key.method, s.Identity.Signer, signedInfo)
 	if err != nil {
-		return nil, nil, fmt.Errorf("as4: signing: %w", err)
+		return nil, fmt.Errorf("as4: signing: %w", err)
 	}
-	var env bytes.Buffer
 	env.Grow(len(b) + len(key.token) + 2*len(value) + envelopeOverhead)
-	startEnvelope(&env)
-	writeSecurityHeader(&w, &env, key, tokenID, signedInfo, value)
+	startEnvelope(env)
+	writeSecurityHeader(w, env, key, tokenID, signedInfo, value)
 	env.WriteString("\n  ")
-	finishEnvelope(&env, b[:messagingEnd], b[messagingEnd:bodyEnd])
-	return env.Bytes(), refs, nil
+	finishEnvelope(env, b[:messagingEnd], b[messagingEnd:bodyEnd])
+	return refs, nil
 }
 
 // envelopeOverhead is about what a signed envelope holds besides
-// eb:Messaging, soap:Body, ds:SignedInfo, the token and the signature value.
-const envelopeOverhead = 1536
+// eb:Messaging, soap:Body, ds:SignedInfo, the token and the signature
+// value; unsignedOverhead what an unsigned one holds besides eb:Messaging
+// and soap:Body.
+const (
+	envelopeOverhead = 1536
+	unsignedOverhead = 256
+)
 
 // The transforms of the References a signer makes, shared by all of them
 // (capacity clipped, so an append copies): they are only read.
@@ -185,19 +205,6 @@ var (
 	excC14NTransforms    = slices.Clip([]string{TransformExcC14})
 	attachmentTransforms = slices.Clip([]string{AttachmentCST})
 )
-
-var scratchPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// maxPooledScratch bounds the scratch buffers kept for reuse.
-const maxPooledScratch = 1 << 20
-
-func putScratch(b *bytes.Buffer) {
-	if b.Cap() > maxPooledScratch {
-		return
-	}
-	b.Reset()
-	scratchPool.Put(b)
-}
 
 func sha256Reference(uri string, transforms []string, data []byte) PartDigest {
 	sum := sha256.Sum256(data)

@@ -1,7 +1,6 @@
 package as4
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -10,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -143,17 +143,27 @@ func (s *Server) answerError(w http.ResponseWriter, ref string, err error) {
 
 // writeSignal answers with the signal as a bare SOAP envelope (it has no
 // payloads), signed when the server has a signing identity.
+//
+// The envelope is written into a pooled buffer, which goes back once
+// written: a Writer does not keep the bytes it is given (io.Writer).
 func (s *Server) writeSignal(w http.ResponseWriter, status int, sig SignalMessage) {
-	envelope, err := s.Security.SignalEnvelope(sig)
-	if err != nil {
+	env := getBuffer(&envelopePool)
+	defer putBuffer(&envelopePool, env)
+	if _, err := s.Security.writeEnvelope(env, nil, []SignalMessage{sig}, nil); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	writeEnvelope(w, status, envelope)
+	writeEnvelope(w, status, env.Bytes())
 }
 
+// writeEnvelope answers with the envelope. Its length is announced: a
+// signed signal is longer than what net/http measures before it starts a
+// chunked answer, and a known length lets the sender read the answer into
+// a buffer of the right size.
 func writeEnvelope(w http.ResponseWriter, status int, envelope []byte) {
-	w.Header().Set("Content-Type", "application/soap+xml; charset=UTF-8")
+	h := w.Header()
+	h.Set("Content-Type", "application/soap+xml; charset=UTF-8")
+	h.Set("Content-Length", strconv.Itoa(len(envelope)))
 	w.WriteHeader(status)
 	_, _ = w.Write(envelope) // the sender retries when the answer is lost
 }
@@ -238,9 +248,9 @@ func (e *SendError) Error() string {
 // bytes (same message id) on every retry, so a receiver that already got
 // the message answers with its receipt instead of delivering it twice.
 func (c *Client) Send(ctx context.Context, url string, m *UserMessage, payloads []Payload) (*Receipt, error) {
-	var body bytes.Buffer
-	body.Grow(encodedSizeHint(payloads))
-	ct, sent, err := c.Security.encodeUser(&body, m, payloads)
+	body := newSendBody(encodedSizeHint(payloads))
+	defer body.release()
+	ct, sent, err := c.Security.encodeUser(body.buf, m, payloads)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +259,7 @@ func (c *Client) Send(ctx context.Context, url string, m *UserMessage, payloads 
 		wait = 100 * time.Millisecond
 	}
 	for attempt := 0; ; attempt++ {
-		receipt, err, retry := c.post(ctx, url, ct, body.Bytes(), m.MessageID, sent)
+		receipt, err, retry := c.post(ctx, url, ct, body, m.MessageID, sent)
 		if !retry || attempt >= c.Retries {
 			return receipt, err
 		}
@@ -273,11 +283,15 @@ func encodedSizeHint(payloads []Payload) int {
 	return size
 }
 
-func (c *Client) post(ctx context.Context, url, ct string, body []byte, id string, sent []PartDigest) (*Receipt, error, bool) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+func (c *Client) post(ctx context.Context, url, ct string, body *sendBody, id string, sent []PartDigest) (*Receipt, error, bool) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, nil)
 	if err != nil {
 		return nil, err, false
 	}
+	if req.Body, err = body.open(); err != nil {
+		return nil, err, false
+	}
+	req.GetBody, req.ContentLength = body.open, int64(body.buf.Len())
 	req.Header.Set("Content-Type", ct)
 	hc := c.HTTP
 	if hc == nil {
@@ -292,7 +306,21 @@ func (c *Client) post(ctx context.Context, url, ct string, body []byte, id strin
 	if lim.MaxBytes == 0 {
 		lim = DefaultLimits
 	}
-	msg, derr := decode(ctx, resp.Header.Get("Content-Type"), resp.Body, resp.ContentLength, lim)
+	// The answer is read into a pooled buffer. Nothing made from it
+	// outlives this call: the receipt and errors hold strings (copies), and
+	// a signal message carries no payloads.
+	pooled := getRaw()
+	raw, derr := readLimited(resp.Body, lim.MaxBytes, resp.ContentLength, *pooled)
+	var msg *Message
+	if derr == nil {
+		msg, derr = decodeRaw(ctx, resp.Header.Get("Content-Type"), raw, lim)
+	}
+	defer func() {
+		if msg != nil {
+			msg.release()
+		}
+		putRaw(pooled, raw)
+	}()
 	if derr != nil {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return nil, fmt.Errorf("sending %s to %s: HTTP %d, unreadable answer: %w", id, url, resp.StatusCode, derr), resp.StatusCode >= 500
@@ -301,9 +329,7 @@ func (c *Client) post(ctx context.Context, url, ct string, body []byte, id strin
 	if err != nil || c.Security == nil {
 		return receipt, err, retry
 	}
-	err = c.Security.Verify(msg)
-	msg.release()
-	if err != nil {
+	if err := c.Security.Verify(msg); err != nil {
 		return nil, fmt.Errorf("the receipt for %s from %s is refused: %w", id, url, err), false
 	}
 	if err := matchNRI(sent, receipt.Parts); err != nil {

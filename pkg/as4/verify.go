@@ -2,6 +2,8 @@ package as4
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
@@ -143,13 +145,31 @@ func only(parent *helium.Element, ns, local, what string) (*helium.Element, erro
 
 // firstChildElements appends to out the first cap(out) child elements of e.
 func firstChildElements(e *helium.Element, out []*helium.Element) []*helium.Element {
-	for c := range xmldoc.ChildElements(e) {
-		if len(out) == cap(out) {
-			break
-		}
+	for c := firstChildElement(e); c != nil && len(out) < cap(out); c = nextSiblingElement(e, c) {
 		out = append(out, c)
 	}
 	return out
+}
+
+// firstChildElement and nextSiblingElement walk the child elements of e
+// as xmldoc.ChildElements does, without its iterator closures, which
+// escape to the heap on every walk here.
+func firstChildElement(e *helium.Element) *helium.Element {
+	return elementFrom(e, e.FirstChild())
+}
+
+func nextSiblingElement(e, c *helium.Element) *helium.Element {
+	return elementFrom(e, c.NextSibling())
+}
+
+// elementFrom is the first element from n on among the children e owns.
+func elementFrom(e *helium.Element, n helium.Node) *helium.Element {
+	for ; n != nil && n.Parent() == helium.Node(e); n = n.NextSibling() {
+		if el, ok := n.(*helium.Element); ok {
+			return el
+		}
+	}
+	return nil
 }
 
 // signedInfo reads SignedInfo and checks the policy: algorithms, and that
@@ -167,7 +187,7 @@ func (v *wsVerifier) signedInfo(si *helium.Element) (string, []wsReference, erro
 	// (at most MaxParts), and a second one for the same thing is refused
 	// at once, so a linear search of refs stays short.
 	refs := make([]wsReference, 0, 2+len(v.msg.Payloads))
-	for r := range xmldoc.ChildElements(si) {
+	for r := firstChildElement(si); r != nil; r = nextSiblingElement(si, r) {
 		if !xmldoc.Is(r, NSDSig, "Reference") {
 			continue
 		}
@@ -282,14 +302,48 @@ func (v *wsVerifier) signerCertificate(security, keyInfo *helium.Element) (*x509
 	if vt := attr(token, "ValueType"); vt != TokenX509v3 {
 		return nil, fmt.Errorf("security token value type %q is not supported (use %s)", vt, TokenX509v3)
 	}
-	return v.sec.trusted.verify(v.sec, withoutSpace(xmldoc.Text(token)))
+	if raw := compactText(token); raw != nil {
+		return v.sec.trusted.verify(v.sec, raw)
+	}
+	return v.sec.trusted.verify(v.sec, []byte(withoutSpace(xmldoc.Text(token))))
+}
+
+// compactText is the text of e read in place, trimmed, when e holds one
+// text node without white space inside, as senders write base64 values;
+// nil otherwise (then xmldoc.Text and withoutSpace read it). The slice is
+// the tree's: it is only read while the message is verified.
+func compactText(e *helium.Element) []byte {
+	c := e.FirstChild()
+	if c == nil || c.NextSibling() != nil || c.Parent() != helium.Node(e) {
+		return nil
+	}
+	raw, ok := xmldoc.RawText(c)
+	if !ok {
+		return nil
+	}
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.IndexFunc(raw, unicode.IsSpace) >= 0 {
+		return nil
+	}
+	return raw
 }
 
 func (v *wsVerifier) signatureValue(si, sv *helium.Element, method string, signer *x509.Certificate) error {
-	value, err := base64.StdEncoding.DecodeString(withoutSpace(xmldoc.Text(sv)))
+	encoded := compactText(sv)
+	if encoded == nil {
+		encoded = []byte(withoutSpace(xmldoc.Text(sv)))
+	}
+	// Decoded on the stack: every signature of the supported methods fits.
+	var buf [512]byte
+	out := buf[:]
+	if n := base64.StdEncoding.DecodedLen(len(encoded)); n > len(out) {
+		out = make([]byte, n)
+	}
+	n, err := base64.StdEncoding.Decode(out, encoded)
 	if err != nil {
 		return errors.New("ds:SignatureValue is not base64")
 	}
+	value := out[:n]
 	canonicalSI, err := canonicalize(si, nil)
 	if err != nil {
 		return fmt.Errorf("canonicalising ds:SignedInfo: %w", err)
@@ -316,19 +370,19 @@ func (v *wsVerifier) digest(r wsReference) error {
 	if err != nil {
 		return err
 	}
-	hash := h.New()
+	var sum [64]byte
+	var n int
 	if r.target != nil {
 		c, err := canonicalize(r.target, r.prefixes)
 		if err != nil {
 			return fmt.Errorf("canonicalising %s: %w", r.target.Name(), err)
 		}
-		hash.Write(c.b.Bytes())
+		sum, n = sumOf(h, c.b.Bytes())
 		c.release()
 	} else {
-		hash.Write(v.msg.wire[r.part])
+		sum, n = sumOf(h, v.msg.wire[r.part])
 	}
-	var sum [64]byte
-	if !bytes.Equal(hash.Sum(sum[:0]), r.value) {
+	if !bytes.Equal(sum[:n], r.value) {
 		what := "payload " + r.URI
 		if r.target != nil {
 			what = r.target.Name()
@@ -336,6 +390,19 @@ func (v *wsVerifier) digest(r wsReference) error {
 		return fmt.Errorf("digest mismatch on Reference URI=%q: %s changed after signing", r.URI, what)
 	}
 	return nil
+}
+
+// sumOf is the digest of data, in the first n bytes of sum. SHA-256,
+// which every AS4 sender uses, is summed on the stack instead of through a
+// hash.Hash.
+func sumOf(h crypto.Hash, data []byte) (sum [64]byte, n int) {
+	if h == crypto.SHA256 {
+		s := sha256.Sum256(data)
+		return sum, copy(sum[:], s[:])
+	}
+	hash := h.New()
+	hash.Write(data)
+	return sum, copy(sum[:], hash.Sum(nil))
 }
 
 // indexIDs maps the IDs of the envelope (wsu:Id, Id, ID, id, xml:id) to
@@ -346,24 +413,20 @@ func indexIDs(root *helium.Element) (map[string]*helium.Element, error) {
 	return index, addIDs(index, root)
 }
 
+// addIDs walks the attributes with xmldoc.FirstAttr and NextAttr:
+// Element.ForEachAttribute copies the element and takes a closure.
 func addIDs(index map[string]*helium.Element, e *helium.Element) error {
-	var err error
-	e.ForEachAttribute(func(a *helium.Attribute) bool {
+	for a := xmldoc.FirstAttr(e); a != nil; a = xmldoc.NextAttr(a) {
 		if !isIDAttribute(a) {
-			return true
+			continue
 		}
 		value := xmldoc.AttrValue(a)
 		if _, dup := index[value]; dup {
-			err = fmt.Errorf("the ID %q is used twice in the envelope", value)
-			return false
+			return fmt.Errorf("the ID %q is used twice in the envelope", value)
 		}
 		index[value] = e
-		return true
-	})
-	if err != nil {
-		return err
 	}
-	for c := range xmldoc.ChildElements(e) {
+	for c := firstChildElement(e); c != nil; c = nextSiblingElement(e, c) {
 		if err := addIDs(index, c); err != nil {
 			return err
 		}
@@ -403,16 +466,19 @@ type trustedCert struct {
 
 const certCacheSize = 1024
 
-// verify parses the base64 token and checks its chain at s.now().
-func (c *certCache) verify(s *Security, token string) (*x509.Certificate, error) {
+// verify parses the base64 token and checks its chain at s.now(). token
+// is only read: a hit looks it up without a copy, a miss keeps a copy.
+func (c *certCache) verify(s *Security, token []byte) (*x509.Certificate, error) {
 	at := s.now()
 	c.mu.Lock()
-	e := c.entries[token]
+	e := c.entries[string(token)]
 	c.mu.Unlock()
 	if e != nil && !at.Before(e.notBefore) && !at.After(e.notAfter) {
 		return e.cert, nil
 	}
-	der, err := base64.StdEncoding.DecodeString(token)
+	der := make([]byte, base64.StdEncoding.DecodedLen(len(token)))
+	n, err := base64.StdEncoding.Decode(der, token)
+	der = der[:n]
 	if err != nil {
 		return nil, errors.New("the wsse:BinarySecurityToken is not base64")
 	}
@@ -437,7 +503,7 @@ func (c *certCache) verify(s *Security, token string) (*x509.Certificate, error)
 	if c.entries == nil || len(c.entries) >= certCacheSize {
 		c.entries = map[string]*trustedCert{}
 	}
-	c.entries[token] = e
+	c.entries[string(token)] = e
 	c.mu.Unlock()
 	return cert, nil
 }

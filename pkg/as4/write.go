@@ -164,17 +164,6 @@ func EnvelopeXML(user *UserMessage, signals ...SignalMessage) []byte {
 	return env
 }
 
-// assembleEnvelope puts the eb:Messaging header block and the body (each
-// already written with its own namespace declarations) into an unsigned
-// SOAP 1.2 envelope.
-func assembleEnvelope(messaging, body []byte) []byte {
-	var b bytes.Buffer
-	b.Grow(len(messaging) + len(body) + 256)
-	startEnvelope(&b)
-	finishEnvelope(&b, messaging, body)
-	return b.Bytes()
-}
-
 // startEnvelope writes the envelope up to its first header block.
 func startEnvelope(b *bytes.Buffer) {
 	b.WriteString(xmlDeclaration)
