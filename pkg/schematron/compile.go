@@ -31,7 +31,8 @@ type compiledLet struct {
 	// constant is the value of a let that is a string literal (a code list):
 	// it is built once instead of being evaluated and copied on every run.
 	constant xpath3.Sequence
-	native   nexpr // nil when the value must come from XPath
+	members  *memberSet // the constant as a code list, when it is one
+	native   nexpr      // nil when the value must come from XPath
 }
 
 type compiledPattern struct {
@@ -299,6 +300,7 @@ func (c *Compiled) compileLets(lets []Let, line int) ([]compiledLet, error) {
 			if lit, ok := ast.(xpath3.LiteralExpr); ok {
 				if s, ok := lit.Value.(string); ok {
 					cl.constant = xpath3.SingleString(s)
+					cl.members = newMemberSet(s)
 				}
 			}
 		}

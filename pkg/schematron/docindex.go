@@ -135,13 +135,16 @@ func (d *docIndex) addElement(el *helium.Element, parent int32) int32 {
 	d.nodes = append(d.nodes, xnode{parent: parent, child: -1, next: -1, name: d.names.lookup(el.URI(), el.LocalName())})
 	d.node = append(d.node, el)
 	d.indexName(ord)
-	el.ForEachAttribute(func(a *helium.Attribute) bool {
+	// FindAttribute, unlike ForEachAttribute, has a pointer receiver and
+	// takes no closure: it hands over the first attribute without copying
+	// the element.
+	first, _ := el.FindAttribute(firstAttribute{})
+	for a := first; a != nil; a = a.NextAttribute() {
 		ao := int32(len(d.nodes))
 		d.nodes = append(d.nodes, xnode{parent: ord, child: -1, next: -1, attr: true, name: d.names.lookup(a.URI(), attrLocalName(a))})
 		d.node = append(d.node, a)
 		d.indexName(ao)
-		return true
-	})
+	}
 	d.nodes[ord].nattr = int32(len(d.nodes)) - ord - 1
 	last := int32(-1)
 	// Siblings are followed through the concrete types: helium's accessors
@@ -172,6 +175,11 @@ func (d *docIndex) addElement(el *helium.Element, parent int32) int32 {
 	}
 	return ord
 }
+
+// firstAttribute selects an element's first attribute.
+type firstAttribute struct{}
+
+func (firstAttribute) Match(*helium.Attribute) bool { return true }
 
 // indexName adds a node to the list of its name, when a schema uses it.
 func (d *docIndex) indexName(ord int32) {

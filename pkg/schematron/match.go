@@ -25,7 +25,13 @@ type matcher struct {
 	// top is the pattern /node(): every child of the document node,
 	// comments and processing instructions included.
 	top bool
+	// chain is set when no // separates the steps and they are few: each
+	// step then names the parent of the next one's node (see matchChain).
+	chain bool
 }
+
+// maxChain bounds the steps matchChain keeps on its stack.
+const maxChain = 16
 
 // mstep is one step of a pattern.
 type mstep struct {
@@ -84,6 +90,10 @@ func (nc ncompiler) compileMatcher(branch string) *matcher {
 	}
 	if len(m.steps) == 0 || m.absolute && m.steps[0].attr {
 		return nil
+	}
+	m.chain = len(m.steps) <= maxChain
+	for _, s := range m.steps {
+		m.chain = m.chain && !s.desc
 	}
 	return m
 }
@@ -164,7 +174,40 @@ func (m *matcher) candidates(d *docIndex) []int32 {
 // match reports whether node ord matches; ok is false when a predicate needs
 // XPath to decide.
 func (m *matcher) match(r *run, ord int32) (matched, ok bool) {
+	if m.chain {
+		return m.matchChain(r, ord)
+	}
 	return m.matchAt(r, len(m.steps)-1, ord)
+}
+
+// matchChain is matchAt without recursion, for patterns without //: the
+// names are checked walking up from the node, then the predicates from the
+// first step down, the order in which matchAt evaluates them.
+func (m *matcher) matchChain(r *run, ord int32) (bool, bool) {
+	nodes := r.doc.nodes
+	var chain [maxChain]int32
+	o := ord
+	for i := len(m.steps) - 1; i >= 0; i-- {
+		if o < 0 {
+			return false, true
+		}
+		s, n := &m.steps[i], &nodes[o]
+		if n.attr != s.attr || s.name >= 0 && n.name != s.name {
+			return false, true
+		}
+		chain[i], o = o, n.parent
+	}
+	if m.absolute && o >= 0 {
+		return false, true
+	}
+	for i := range m.steps {
+		for _, p := range m.steps[i].preds {
+			if v, ok := p.evalBool(r, chain[i]); !ok || !v {
+				return false, ok
+			}
+		}
+	}
+	return true, true
 }
 
 // matchAt checks step i against node ord, then the steps before it against
@@ -248,6 +291,8 @@ func total(e nexpr) bool {
 		return total(x.x)
 	case stringTest:
 		return total(x.a) && total(x.b)
+	case memberTest:
+		return total(x.slow)
 	case substring:
 		return total(x.a) && total(x.b)
 	case concat:

@@ -301,7 +301,11 @@ func (nc ncompiler) call(f xpath3.FunctionCall) (nexpr, bool) {
 		return nameFunction(f.Name == "local-name", args)
 	case "contains", "starts-with", "ends-with":
 		a, b, ok := stringPair(args)
-		return stringTest{fn: f.Name, a: a, b: b}, ok
+		t := stringTest{fn: f.Name, a: a, b: b}
+		if m, isMember := asMemberTest(t); ok && isMember && f.Name == "contains" {
+			return m, true
+		}
+		return t, ok
 	case "substring-after", "substring-before":
 		a, b, ok := stringPair(args)
 		return substring{after: f.Name == "substring-after", a: a, b: b}, ok
@@ -427,7 +431,7 @@ func matchesFunction(args []nexpr) (nexpr, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return matches{x: subject, re: re}, true
+	return matches{x: subject, re: re, ascii: compileASCIIRegex(string(pattern), string(flags))}, true
 }
 
 // specialRegex reports the patterns fn:matches answers without its compiled

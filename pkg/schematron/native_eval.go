@@ -510,8 +510,13 @@ func (n normalizeSpace) evalStr(r *run, ctx int32) (string, bool) {
 // joined by one space. The common already-normal value is returned as is.
 func normalize(s string) string {
 	prevSpace := true
-	for _, c := range s {
-		if unicode.IsSpace(c) {
+	for i := 0; i < len(s); {
+		c, size := rune(s[i]), 1
+		if c >= utf8.RuneSelf {
+			c, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if isSpace(c) {
 			if c != ' ' || prevSpace {
 				return strings.Join(strings.Fields(s), " ")
 			}
@@ -524,6 +529,15 @@ func normalize(s string) string {
 		return strings.Join(strings.Fields(s), " ")
 	}
 	return s
+}
+
+// isSpace is unicode.IsSpace, deciding ASCII without the table look-up:
+// the ASCII spaces are '\t' to '\r' and ' '.
+func isSpace(c rune) bool {
+	if c < utf8.RuneSelf {
+		return c == ' ' || c >= '\t' && c <= '\r'
+	}
+	return unicode.IsSpace(c)
 }
 
 type stringLength struct{ x strExpr }
@@ -657,6 +671,9 @@ func (c concat) appendStr(r *run, ctx int32) bool {
 type matches struct {
 	x  strExpr
 	re *xpath3.Regex
+	// ascii decides ASCII subjects without the regexp, when the pattern
+	// allows (see asciiRegex); nil otherwise.
+	ascii *asciiRegex
 }
 
 func (matches) kind() kind { return kBool }
@@ -664,6 +681,9 @@ func (m matches) evalBool(r *run, ctx int32) (bool, bool) {
 	s, ok := m.x.evalStr(r, ctx)
 	if !ok {
 		return false, false
+	}
+	if m.ascii != nil && isASCII(s) {
+		return m.ascii.match(s), true
 	}
 	v, err := m.re.MatchString(s)
 	return v, err == nil

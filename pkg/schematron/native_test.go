@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/lestrrat-go/helium"
 	"github.com/lestrrat-go/helium/xpath3"
@@ -306,6 +307,21 @@ func TestNativeCoverage(t *testing.T) {
 
 func TestNormalize(t *testing.T) {
 	for _, s := range []string{"", "a", " a", "a ", "a  b", "a b", "a\tb", "\u00a0x\u00a0", "x\u2003y", " ", "é è"} {
+		if got, want := normalize(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("normalize(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestIsSpace checks the ASCII shortcut against unicode.IsSpace, and
+// normalize on bytes that are not UTF-8.
+func TestIsSpace(t *testing.T) {
+	for c := rune(0); c < 0x3000; c++ {
+		if isSpace(c) != unicode.IsSpace(c) {
+			t.Errorf("isSpace(%U) = %v", c, isSpace(c))
+		}
+	}
+	for _, s := range []string{"a\xffb", "\xff \xfe", " \x85x\v\f", "a\u0085b"} {
 		if got, want := normalize(s), strings.Join(strings.Fields(s), " "); got != want {
 			t.Errorf("normalize(%q) = %q, want %q", s, got, want)
 		}

@@ -14,6 +14,8 @@ import (
 type binding struct {
 	name string
 	seq  xpath3.Sequence
+	// members is the set of a code-list constant (see memberTest).
+	members *memberSet
 	// native is set when val holds the value and seq may still be nil.
 	native bool
 	val    value
@@ -79,7 +81,7 @@ func (r *run) bind(lets []compiledLet, node helium.Node, ord int32) error {
 	for i := range lets {
 		l := &lets[i]
 		if l.constant != nil {
-			r.scope = append(r.scope, binding{name: l.name, seq: l.constant})
+			r.scope = append(r.scope, binding{name: l.name, seq: l.constant, members: l.members})
 			continue
 		}
 		if l.native != nil && ord >= 0 && r.native {
