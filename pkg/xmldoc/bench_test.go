@@ -15,6 +15,12 @@ func BenchmarkParse(b *testing.B) {
 	benchmarkParse(b, filepath.Join("..", "..", "examples", "messages", "evidence-request.xml"))
 }
 
+// BenchmarkParseResponse parses the example evidence response (6 kB), the
+// other EDM payload of every journey.
+func BenchmarkParseResponse(b *testing.B) {
+	benchmarkParse(b, filepath.Join("..", "..", "examples", "messages", "evidence-response.xml"))
+}
+
 // BenchmarkParseEnvelope parses a signed AS4 envelope (6 kB: many
 // namespace declarations, a base64 certificate, indentation), a static copy
 // of one pkg/as4 writes, which xmldoc cannot import.

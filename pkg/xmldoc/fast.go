@@ -46,9 +46,18 @@ type fastParser struct {
 	scopes   []nsBinding // in-scope namespace declarations, innermost last
 	attrs    []rawAttr   // attributes of the start tag being read
 	text     []byte      // decoded character data being gathered
+	names    nameCache   // qualified names met, split and interned
+	xmlNS    *helium.Namespace
 }
 
-type nsBinding struct{ prefix, uri string }
+// nsBinding is a namespace declaration in scope. ns is the one Namespace
+// node of the document for it, created on first use: the elements and
+// attributes in its scope share it, as they may (helium's Namespace has no
+// setters), rather than each allocating its own.
+type nsBinding struct {
+	prefix, uri string
+	ns          *helium.Namespace
+}
 
 type rawAttr struct {
 	prefix, local string
@@ -81,7 +90,7 @@ func parseFast(data []byte, maxDepth int) (*helium.Document, bool) {
 
 // release returns p to the pool, keeping only its scratch space.
 func (p *fastParser) release() {
-	p.data, p.doc = nil, nil
+	p.data, p.doc, p.xmlNS = nil, nil, nil
 	p.scopes, p.attrs = p.scopes[:0], p.attrs[:0]
 	p.text = p.text[:0]
 	if cap(p.text) > maxKeptText {
@@ -317,13 +326,11 @@ func (p *fastParser) qname() (prefix, local string, raw []byte, ok bool) {
 	}
 	p.pos = i
 	raw = data[start:i]
-	if colon < 0 {
-		return "", intern(raw), raw, true
-	}
-	if colon == start || colon == p.pos-1 || !isNameStartByte(p.data[colon+1]) {
+	if colon >= 0 && (colon == start || colon == p.pos-1 || !isNameStartByte(p.data[colon+1])) {
 		return "", "", nil, false
 	}
-	return intern(p.data[start:colon]), intern(p.data[colon+1 : p.pos]), raw, true
+	prefix, local = p.names.split(raw, colon-start)
+	return prefix, local, raw, true
 }
 
 // startTag reads the attributes and the end of a start tag, collecting
@@ -531,8 +538,7 @@ func (p *fastParser) charRef(name []byte) bool {
 // newElement creates the element with its namespaces and attributes, in the
 // order helium's tree builder sets them.
 func (p *fastParser) newElement(prefix, local string, scopeMark, declared int) (*helium.Element, bool) {
-	uri, ok := p.lookup(prefix)
-	if !ok || prefix == "xml" {
+	if prefix == "xml" {
 		return nil, false
 	}
 	e, err := p.doc.CreateElement(local)
@@ -540,44 +546,58 @@ func (p *fastParser) newElement(prefix, local string, scopeMark, declared int) (
 		return nil, false
 	}
 	e.SetLine(p.line)
-	if uri != "" && e.SetActiveNamespace(prefix, uri) != nil {
+	// The element's own declarations are in scope for its name: their
+	// Namespace nodes are made first, then shared with it.
+	decls := p.scopes[scopeMark : scopeMark+declared]
+	for i := range decls {
+		if decls[i].ns, err = p.doc.CreateNamespace(decls[i].prefix, decls[i].uri); err != nil {
+			return nil, false
+		}
+	}
+	ns, _, ok := p.namespace(prefix)
+	if !ok {
 		return nil, false
 	}
-	for _, b := range p.scopes[scopeMark : scopeMark+declared] {
-		if e.DeclareNamespace(b.prefix, b.uri) != nil {
+	if ns != nil {
+		e.SetNamespace(ns)
+	}
+	for _, b := range decls {
+		if e.AddNamespaceDecl(b.ns) != nil {
 			return nil, false
 		}
 	}
 	return e, p.addAttributes(e)
 }
 
-func (p *fastParser) addAttributes(e *helium.Element) bool {
-	type attrNS struct {
-		prefix string
-		ns     *helium.Namespace
+// namespace returns the Namespace node prefix is bound to (nil for no
+// namespace), its URI, and false when prefix is not bound.
+func (p *fastParser) namespace(prefix string) (*helium.Namespace, string, bool) {
+	if prefix == "xml" {
+		if p.xmlNS == nil {
+			p.xmlNS, _ = p.doc.CreateNamespace("xml", nsXML)
+		}
+		return p.xmlNS, nsXML, true
 	}
-	var cacheBuf [4]attrNS
-	cache := cacheBuf[:0]
+	for i := len(p.scopes) - 1; i >= 0; i-- {
+		if b := &p.scopes[i]; b.prefix == prefix {
+			if b.uri == "" {
+				return nil, "", prefix == ""
+			}
+			return b.ns, b.uri, true
+		}
+	}
+	return nil, "", prefix == ""
+}
+
+func (p *fastParser) addAttributes(e *helium.Element) bool {
+	var last *helium.Attribute
 	for i, a := range p.attrs {
-		uri := ""
 		var ns *helium.Namespace
+		uri := ""
 		if a.prefix != "" {
 			var ok bool
-			if uri, ok = p.lookup(a.prefix); !ok {
+			if ns, uri, ok = p.namespace(a.prefix); !ok {
 				return false
-			}
-			for _, c := range cache {
-				if c.prefix == a.prefix {
-					ns = c.ns
-				}
-			}
-			if ns == nil {
-				created, err := p.doc.CreateNamespace(a.prefix, uri)
-				if err != nil {
-					return false
-				}
-				ns = created
-				cache = append(cache, attrNS{a.prefix, ns})
 			}
 		}
 		for _, b := range p.attrs[:i] {
@@ -585,12 +605,11 @@ func (p *fastParser) addAttributes(e *helium.Element) bool {
 				return false // duplicate attribute
 			}
 		}
-		// Attached while still childless: AddChild then skips its walk of the
-		// attribute's subtree for cycles.
 		attr, err := p.doc.CreateAttribute(a.local, "", ns)
-		if err != nil || e.AddChild(attr) != nil {
+		if err != nil || !linkAttr(e, last, attr) {
 			return false
 		}
+		last = attr
 		if a.end > a.start && helium.UnsafeAppendChild(attr, p.doc.CreateText(p.text[a.start:a.end])) != nil {
 			return false
 		}
@@ -601,6 +620,21 @@ func (p *fastParser) addAttributes(e *helium.Element) bool {
 			p.doc.RegisterID(string(p.text[a.start:a.end]), e)
 		}
 	}
+	return true
+}
+
+// linkAttr appends the new, childless attr to e after last, e's last
+// attribute (nil: e has none yet). AddChild would search e's attributes
+// for one to replace, and attr's subtree for a cycle: addAttributes has
+// already refused duplicates, and attr is fresh, so the later ones are
+// linked directly.
+func linkAttr(e *helium.Element, last, attr *helium.Attribute) bool {
+	if last == nil {
+		return e.AddChild(attr) == nil
+	}
+	helium.UnsafeSetNextSibling(last, attr)
+	helium.UnsafeSetPrevSibling(attr, last)
+	helium.UnsafeSetParent(attr, e)
 	return true
 }
 
